@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+using Tenancy.Server.Errors;
+using Tenancy.Server.Http;
+
+namespace Tenancy.Server.Auth;
+
+public static class AuthSetup
+{
+    /// <summary>
+    /// Bearer tokens are verified with the store's keys, then the client and its tenant path are checked
+    /// against the store on every request, so suspension, deletion and disabling apply at once.
+    /// </summary>
+    public static IServiceCollection AddTenancyAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<TokenOptions>(configuration.GetSection(TokenOptions.Section));
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<CallerResolver>();
+        services.AddSingleton<ClientAuthenticator>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((o, keys) =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                // The signature already binds a token to this installation's keys; the issuer follows the
+                // host a request came to, which differs behind proxies.
+                ValidateIssuer = false,
+                ValidAudience = TokenOptions.Audience,
+                ValidTypes = ["at+jwt"],
+                ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+                IssuerSigningKeyResolver = (_, _, kid, _) => keys.Resolve(kid),
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+            o.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = async ctx =>
+                {
+                    var clientId = ctx.Principal?.FindFirst("client_id")?.Value;
+                    if (clientId is null)
+                    {
+                        ctx.Fail("The token names no client.");
+                        return;
+                    }
+
+                    var resolver = ctx.HttpContext.RequestServices.GetRequiredService<CallerResolver>();
+                    var caller = await resolver.ResolveAsync(clientId, ctx.HttpContext.RequestAborted);
+                    if (caller.IsOk)
+                    {
+                        ctx.HttpContext.Items[typeof(Caller)] = caller.Value;
+                    }
+                    else
+                    {
+                        ctx.Fail(caller.Error.Message);
+                    }
+                },
+                OnChallenge = async ctx =>
+                {
+                    ctx.HandleResponse();
+                    var message = ctx.AuthenticateFailure switch
+                    {
+                        null => "A bearer token is required: Authorization: Bearer <access_token>.",
+                        SecurityTokenExpiredException => "The token has expired.",
+                        SecurityTokenException => "The token is not valid.",
+                        var e => e.Message,
+                    };
+                    ctx.Response.Headers.WWWAuthenticate = "Bearer";
+                    await Dialect.WriteAsync(ctx.HttpContext, new Unauthenticated(message));
+                },
+            };
+        });
+        services.AddAuthorization();
+        return services;
+    }
+}

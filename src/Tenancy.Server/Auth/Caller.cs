@@ -1,0 +1,18 @@
+using Tenancy.Server.Tenants;
+
+namespace Tenancy.Server.Auth;
+
+/// <summary>
+/// The authenticated principal of a request: an API client and the tenant it belongs to. Its reach is
+/// that tenant and the tenant's whole subtree.
+/// </summary>
+public sealed record Caller(string ClientId, string TenantId, long TenantSeq, string TenantPath)
+{
+    public bool Reaches(Tenant tenant) => TreePath.IsWithin(tenant.Path, TenantPath);
+
+    public bool Is(Tenant tenant) => tenant.Seq == TenantSeq;
+
+    /// <summary>Minimal-API binding: the authentication handler puts the caller on the request.</summary>
+    public static ValueTask<Caller?> BindAsync(HttpContext context) =>
+        ValueTask.FromResult(context.Items[typeof(Caller)] as Caller);
+}

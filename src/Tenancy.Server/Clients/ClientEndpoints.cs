@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Tenancy.Server.Auth;
+using Tenancy.Server.Errors;
+using Tenancy.Server.Http;
+using Tenancy.Server.Tenants;
+
+namespace Tenancy.Server.Clients;
+
+/// <summary>The /api/2 API clients head.</summary>
+public static class ClientEndpoints
+{
+    public static RouteGroupBuilder MapClients(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/2/clients").WithTags("API clients").RequireAuthorization();
+        group.MapPost("/", Create).WithSummary("Create an API client; its secret is returned this once");
+        group.MapGet("/", List).WithSummary("List API clients of a tenant (tenant_id) or by id (uuids)");
+        group.MapGet("/{clientId}", Get).WithSummary("Fetch an API client (tells its tenant_id)");
+        group.MapPut("/{clientId}", Update).WithSummary("Enable or disable an API client, or change its data");
+        group.MapDelete("/{clientId}", Delete).WithSummary("Delete an API client; its tokens stop working at once");
+        return group;
+    }
+
+    public sealed record ClientJson(
+        string ClientId, string TenantId, long ClientSecretExpiresAt, string Type, JsonElement Data,
+        string TokenEndpointAuthMethod, string? CreatedAt, string CreatedBy, string? LastAccessAt,
+        string? LastAccessFromIp, string Status, IReadOnlyList<string> RedirectUris)
+    {
+        public static ClientJson From(ApiClient c) => new(
+            c.Id, c.TenantId, 0, c.Type, JsonDocument.Parse(c.Data).RootElement.Clone(), c.TokenEndpointAuthMethod,
+            Timestamps.Format(c.CreatedAt), c.CreatedBy, c.LastAccessAt is { } at ? Timestamps.Format(at) : null,
+            c.LastAccessFromIp, c.Status, []);
+    }
+
+    public sealed record ClientPostResultJson(
+        string ClientId, string TenantId, long ClientSecretExpiresAt, string Type, JsonElement Data,
+        string TokenEndpointAuthMethod, string ClientSecret, string RegistrationAccessToken, string CreatedAt,
+        string CreatedBy, string Status, IReadOnlyList<string> RedirectUris);
+
+    public sealed record ClientBatchJson(IReadOnlyList<ClientJson> Items);
+
+    public sealed record ListQuery([property: FromQuery(Name = "tenant_id")] string? TenantId, string? Uuids);
+
+    private static async Task<Results<Created<ClientPostResultJson>, JsonHttpResult<AcronisErrorBody>>> Create(
+        HttpRequest request, Caller caller, ClientService clients, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, ct);
+        if (!body.IsOk)
+        {
+            return AcronisErrors.ToResult(body.Error);
+        }
+
+        var f = new JsonFields(body.Value);
+        var type = f.RequiredString("type");
+        var tenantId = f.RequiredString("tenant_id");
+        var method = f.RequiredString("token_endpoint_auth_method");
+        var data = f.Object("data");
+        if (f.Error is not null)
+        {
+            return AcronisErrors.ToResult(f.Error);
+        }
+
+        var result = await clients.CreateAsync(
+            caller, new NewClient(tenantId.Value, type.Value, method.Value, data.IsSet ? data.Value.GetRawText() : "{}"), ct);
+        if (!result.IsOk)
+        {
+            return AcronisErrors.ToResult(result.Error);
+        }
+
+        var c = result.Value.Client;
+        var json = new ClientPostResultJson(
+            c.Id, c.TenantId, 0, c.Type, JsonDocument.Parse(c.Data).RootElement.Clone(), c.TokenEndpointAuthMethod,
+            result.Value.Secret, "", Timestamps.Format(c.CreatedAt), c.CreatedBy, c.Status, []);
+        return TypedResults.Created($"/api/2/clients/{c.Id}", json);
+    }
+
+    private static async Task<Results<Ok<ClientJson>, JsonHttpResult<AcronisErrorBody>>> Get(
+        string clientId, Caller caller, ClientService clients, CancellationToken ct)
+    {
+        var result = await clients.GetAsync(caller, clientId, ct);
+        return result.IsOk ? TypedResults.Ok(ClientJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<ClientBatchJson>, JsonHttpResult<AcronisErrorBody>>> List(
+        [AsParameters] ListQuery q, Caller caller, ClientService clients, CancellationToken ct)
+    {
+        List<string>? ids = null;
+        if (q.Uuids is not null)
+        {
+            ids = [.. q.Uuids.Split(',', StringSplitOptions.TrimEntries).Select(Ids.Normalize).OfType<string>()];
+            if (ids.Count != q.Uuids.Split(',').Length)
+            {
+                return AcronisErrors.ToResult(new Invalid("uuids", "uuids must be a comma-separated list of UUIDs."));
+            }
+        }
+
+        var result = await clients.ListAsync(caller, q.TenantId, ids, ct);
+        return result.IsOk
+            ? TypedResults.Ok(new ClientBatchJson([.. result.Value.Select(ClientJson.From)]))
+            : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<ClientJson>, JsonHttpResult<AcronisErrorBody>>> Update(
+        string clientId, HttpRequest request, Caller caller, ClientService clients, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, ct);
+        if (!body.IsOk)
+        {
+            return AcronisErrors.ToResult(body.Error);
+        }
+
+        var f = new JsonFields(body.Value);
+        var status = f.String("status", nullable: false);
+        var data = f.Object("data");
+        if (f.Error is not null)
+        {
+            return AcronisErrors.ToResult(f.Error);
+        }
+
+        var result = await clients.UpdateAsync(caller, clientId, status.Value, data.IsSet ? data.Value.GetRawText() : null, ct);
+        return result.IsOk ? TypedResults.Ok(ClientJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<NoContent, JsonHttpResult<AcronisErrorBody>>> Delete(
+        string clientId, Caller caller, ClientService clients, CancellationToken ct)
+    {
+        var result = await clients.DeleteAsync(caller, clientId, ct);
+        return result.IsOk ? TypedResults.NoContent() : AcronisErrors.ToResult(result.Error);
+    }
+}

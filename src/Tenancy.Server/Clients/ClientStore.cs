@@ -1,0 +1,93 @@
+using Dapper;
+using Tenancy.Server.Storage;
+
+namespace Tenancy.Server.Clients;
+
+public sealed class ClientStore(Database db)
+{
+    private const string Columns =
+        "id, tenant_seq, tenant_id, type, token_endpoint_auth_method, data, status, secret_hash, created_at, " +
+        "created_by, last_access_at, last_access_from_ip";
+
+    private const string Select =
+        "SELECT c.id, c.tenant_seq, c.tenant_id, c.type, c.token_endpoint_auth_method, c.data, c.status, c.secret_hash, " +
+        "c.created_at, c.created_by, c.last_access_at, c.last_access_from_ip, t.path AS tenant_path " +
+        "FROM api_clients c JOIN tenants t ON t.seq = c.tenant_seq";
+
+    public async Task<ApiClient?> GetAsync(string id, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<ApiClient>(new CommandDefinition(
+            $"{Select} WHERE c.id = @id", new { id }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<ApiClient>> ByTenantAsync(long tenantSeq, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<ApiClient>(new CommandDefinition(
+            $"{Select} WHERE c.tenant_seq = @tenantSeq ORDER BY c.created_at, c.id",
+            new { tenantSeq }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    public async Task<IReadOnlyList<ApiClient>> ByIdsAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<ApiClient>(new CommandDefinition(
+            $"{Select} WHERE c.id IN @ids ORDER BY c.created_at, c.id", new { ids }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>Inserts a client; false when its tenant is gone (foreign key) or the id is taken.</summary>
+    public async Task<bool> InsertAsync(ApiClient client, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        try
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                $"INSERT INTO api_clients ({Columns}) VALUES (@Id, @TenantSeq, @TenantId, @Type, @TokenEndpointAuthMethod, " +
+                "@Data, @Status, @SecretHash, @CreatedAt, @CreatedBy, @LastAccessAt, @LastAccessFromIp)",
+                client, cancellationToken: ct));
+            return true;
+        }
+        catch (Exception e) when (Database.IsConstraintViolation(e))
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> UpdateAsync(string id, string? status, string? data, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_clients SET status = COALESCE(@status, status), data = COALESCE(@data, data) WHERE id = @id",
+            new { id, status, data }, cancellationToken: ct)) == 1;
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM api_clients WHERE id = @id", new { id }, cancellationToken: ct)) == 1;
+    }
+
+    public async Task TouchAsync(string id, long at, string? ip, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_clients SET last_access_at = @at, last_access_from_ip = @ip WHERE id = @id",
+            new { id, at, ip }, cancellationToken: ct));
+    }
+
+    /// <summary>The client's status with its tenant's position in the tree: what every request checks.</summary>
+    public async Task<Principal?> PrincipalAsync(string id, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<Principal>(new CommandDefinition(
+            "SELECT c.status AS Status, t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath " +
+            "FROM api_clients c JOIN tenants t ON t.seq = c.tenant_seq WHERE c.id = @id",
+            new { id }, cancellationToken: ct));
+    }
+}
+
+public sealed record Principal(string Status, long TenantSeq, string TenantId, string TenantPath);

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Tenancy.Server.Errors;
+
+/// <summary>The /api/2 error envelope: {"error": {"code", "message", "details": {"info"}, "domain", "context"}}.</summary>
+public sealed record AcronisErrorBody(AcronisError Error);
+
+public sealed record AcronisError(
+    int Code, string Message, AcronisErrorDetails Details, string Domain, IReadOnlyDictionary<string, object?> Context);
+
+public sealed record AcronisErrorDetails(string? Info);
+
+/// <summary>Maps core errors to the /api/2 dialect, with the original API's codes where one exists.</summary>
+public static class AcronisErrors
+{
+    public const string Domain = "AccountServer";
+
+    public const int VersionMismatch = 1001;
+    public const int AccessDenied = 1002;
+    public const int ParentDisabled = 1003;
+    public const int NotFoundCode = 1005;
+    public const int DeleteEnabled = 1006;
+    public const int MoveUnderOwnChild = 1007;
+    public const int BusinessRule = 1027;
+
+    public static JsonHttpResult<AcronisErrorBody> ToResult(Error error)
+    {
+        var (status, code, message, context) = error switch
+        {
+            VersionConflict v => (409, VersionMismatch, "Version mismatch.", Ctx(("current_version", v.CurrentVersion))),
+            Forbidden => (403, AccessDenied, "Access denied.", Ctx()),
+            NotFound => (404, NotFoundCode, "Not found.", Ctx()),
+            Unauthenticated => (401, 401, "Unauthorized.", Ctx()),
+            Invalid i => (400, 400, $"Invalid {i.Field}.", Ctx(("field", i.Field))),
+            Duplicate d => (409, 409, $"Duplicate {d.Field}.", Ctx(("field", d.Field))),
+            RuleViolation { Rule: Rule.ParentDisabled } => (400, ParentDisabled, "Parent tenant is disabled.", Ctx()),
+            RuleViolation { Rule: Rule.DeleteEnabledTenant } => (400, DeleteEnabled, "Cannot delete an enabled tenant.", Ctx()),
+            RuleViolation { Rule: Rule.MoveUnderOwnSubtree } => (400, MoveUnderOwnChild, "Cannot move a tenant under its own child.", Ctx()),
+            RuleViolation { Rule: Rule.HasChildren } => (409, BusinessRule, "The tenant has sub-tenants.", Ctx()),
+            RuleViolation => (400, BusinessRule, "Business rule violation.", Ctx()),
+            UnsupportedMediaType => (415, 415, "Unsupported media type.", Ctx()),
+            PayloadTooLarge => (413, 413, "Request body too large.", Ctx()),
+            MethodNotAllowed => (405, 405, "Method not allowed.", Ctx()),
+            Unavailable => (503, 503, "Service unavailable.", Ctx()),
+            _ => (500, 500, "Internal error.", Ctx()),
+        };
+
+        return TypedResults.Json(
+            new AcronisErrorBody(new AcronisError(code, message, new AcronisErrorDetails(error.Message), Domain, context)),
+            statusCode: status);
+    }
+
+    private static Dictionary<string, object?> Ctx(params (string Key, object? Value)[] items) =>
+        items.ToDictionary(i => i.Key, i => i.Value);
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Tenancy.Server.Errors;
+
+/// <summary>The /api/v2.1 envelope: {"status": {"user_message", "verbose_message", "code"}, "result": {...}}.</summary>
+public sealed record NseStatus(string UserMessage, string VerboseMessage, int Code);
+
+public sealed record NseErrorBody(NseStatus Status, IReadOnlyDictionary<string, object?> Result);
+
+/// <summary>Maps core errors to the /api/v2.1 dialect: status.code is the HTTP status.</summary>
+public static class NseErrors
+{
+    public static JsonHttpResult<NseErrorBody> ToResult(Error error)
+    {
+        var (status, sentence) = error switch
+        {
+            VersionConflict => (409, "The record was changed by someone else; fetch it and try again."),
+            Forbidden => (403, "You are not allowed to access this record."),
+            NotFound => (404, "The record was not found."),
+            Unauthenticated => (401, "Authentication is required."),
+            Invalid i => (400, $"Invalid value for '{i.Field}'."),
+            Duplicate d => (409, $"The value of '{d.Field}' is already in use."),
+            RuleViolation { Rule: Rule.HasChildren } => (412, "The tenant cannot be deleted while it has sub-tenants."),
+            RuleViolation { Rule: Rule.ParentDisabled } => (409, "The parent tenant is suspended."),
+            RuleViolation => (400, "The request breaks a rule of the tenant tree."),
+            UnsupportedMediaType => (415, "The request body must be JSON."),
+            PayloadTooLarge => (413, "The request body is too large."),
+            MethodNotAllowed => (405, "This method is not allowed here."),
+            Unavailable => (503, "The service is temporarily unavailable."),
+            _ => (500, "Internal error."),
+        };
+
+        return TypedResults.Json(new NseErrorBody(new NseStatus(sentence, error.Message, status), Empty), statusCode: status);
+    }
+
+    private static readonly Dictionary<string, object?> Empty = [];
+}

@@ -1,0 +1,15 @@
+using Tenancy.Server.Errors;
+
+namespace Tenancy.Server.Http;
+
+/// <summary>Which wire dialect a request speaks, for errors raised outside a handler (auth, routing, faults).</summary>
+public static class Dialect
+{
+    public static bool IsNse(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api/v2.1", StringComparison.OrdinalIgnoreCase);
+
+    public static IResult Error(HttpContext context, Error error) =>
+        IsNse(context) ? NseErrors.ToResult(error) : AcronisErrors.ToResult(error);
+
+    public static Task WriteAsync(HttpContext context, Error error) => Error(context, error).ExecuteAsync(context);
+}

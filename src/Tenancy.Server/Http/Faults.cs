@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Tenancy.Server.Errors;
+using Tenancy.Server.Storage;
+
+namespace Tenancy.Server.Http;
+
+/// <summary>The last resort: errors that no handler produced, in the request's dialect, never with a stack trace.</summary>
+public static class Faults
+{
+    public static async Task HandleAsync(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        Error error;
+        if (exception is not null && Database.IsUnavailable(exception))
+        {
+            error = new Unavailable("The store is unavailable; retry shortly.");
+            context.Response.Headers.RetryAfter = "1";
+        }
+        else if (exception is BadHttpRequestException bad)
+        {
+            error = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? new PayloadTooLarge("The request body is too large.")
+                : new Invalid("request", "The request could not be read.");
+        }
+        else
+        {
+            var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tenancy.Faults");
+            log.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            error = new Internal("An internal error occurred.");
+        }
+
+        await Dialect.WriteAsync(context, error);
+    }
+
+    /// <summary>Gives body-less error statuses (unknown route, wrong method, failed binding) the dialect's envelope.</summary>
+    public static async Task StatusCodeAsync(StatusCodeContext status)
+    {
+        var context = status.HttpContext;
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
+            return;
+        }
+
+        Error error = context.Response.StatusCode switch
+        {
+            404 => new NotFound($"No resource at {context.Request.Path}."),
+            405 => new MethodNotAllowed($"{context.Request.Method} is not allowed on {context.Request.Path}."),
+            413 => new PayloadTooLarge("The request body is too large."),
+            415 => new UnsupportedMediaType("The request body must be JSON."),
+            >= 500 => new Internal("An internal error occurred."),
+            _ => new Invalid("request", "The request is not valid."),
+        };
+        await Dialect.WriteAsync(context, error);
+    }
+}

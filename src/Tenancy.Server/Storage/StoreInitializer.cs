@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Tenancy.Server.Auth;
+using Tenancy.Server.Clients;
+using Tenancy.Server.Tenants;
+
+namespace Tenancy.Server.Storage;
+
+/// <summary>
+/// Runs before the server takes requests: applies migrations and, on an empty store, creates the root
+/// tenant and an admin API client in it.
+/// </summary>
+public sealed class StoreInitializer(
+    Database db, TenantStore tenants, ClientStore clients, SigningKeys keys, TenantService service,
+    IOptions<BootstrapOptions> bootstrap, ILogger<StoreInitializer> log)
+{
+    public const string CredentialsFileName = "bootstrap-credentials.json";
+
+    public async Task InitializeAsync(CancellationToken ct = default)
+    {
+        await using (var c = await db.OpenAsync(ct))
+        {
+            // Write-ahead logging lets readers proceed while a writer commits; the mode persists in the file.
+            await c.ExecuteAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        Migrator.Apply(db);
+        if (await tenants.GetRootAsync(ct) is null)
+        {
+            await CreateRootAsync(ct);
+        }
+
+        await keys.CurrentAsync(ct);
+    }
+
+    private async Task CreateRootAsync(CancellationToken ct)
+    {
+        var configured = bootstrap.Value;
+        var clientId = configured.ClientId;
+        if (clientId is not null && Ids.Normalize(clientId) is null)
+        {
+            throw new InvalidOperationException("Tenancy:Bootstrap:ClientId must be a UUID.");
+        }
+
+        var now = service.Now();
+        var rootId = Ids.New();
+        var root = await tenants.InsertAsync(new Tenant
+        {
+            Id = rootId,
+            ParentId = rootId,
+            Path = "",
+            Level = 0,
+            Kind = TenantKinds.Root,
+            Name = "Root",
+            Enabled = true,
+            Version = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+            BrandUuid = Ids.New(),
+            DefaultIdpId = Ids.New(),
+        }, parent: null, ct);
+
+        var generated = string.IsNullOrEmpty(configured.ClientSecret);
+        var secret = generated ? SecretHasher.NewSecret() : configured.ClientSecret!;
+        var client = new ApiClient
+        {
+            Id = Ids.Normalize(clientId) ?? Ids.New(),
+            TenantSeq = root.Seq,
+            TenantId = root.Id,
+            Data = """{"client_name":"bootstrap admin"}""",
+            SecretHash = SecretHasher.Hash(secret, generated ? SecretHasher.GeneratedIterations : SecretHasher.ChosenIterations),
+            CreatedAt = now,
+            CreatedBy = "bootstrap",
+        };
+        await clients.InsertAsync(client, ct);
+        log.LogInformation("Created the root tenant {RootId} and its admin API client {ClientId}.", root.Id, client.Id);
+
+        if (generated || configured.ClientId is null)
+        {
+            var path = Path.Combine(db.DataDirectory, CredentialsFileName);
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var file = new FileStream(path, options))
+            {
+                await JsonSerializer.SerializeAsync(file, new Dictionary<string, string>
+                {
+                    ["client_id"] = client.Id,
+                    ["client_secret"] = generated ? secret : "(as configured in Tenancy:Bootstrap:ClientSecret)",
+                    ["tenant_id"] = root.Id,
+                }, cancellationToken: ct);
+            }
+
+            log.LogWarning("Bootstrap API client credentials were written to {Path} (readable by its owner only).", path);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using System.Text.Json;
+
+namespace Tenancy.Server.Tenants;
+
+/// <summary>The stored form of a contact (a JSON column).</summary>
+public static class ContactJson
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public static string Serialize(Contact contact) => JsonSerializer.Serialize(contact, Options);
+
+    public static Contact? Deserialize(string? json) =>
+        string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<Contact>(json, Options);
+}

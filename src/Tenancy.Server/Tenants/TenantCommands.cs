@@ -1,0 +1,58 @@
+using Tenancy.Server.Errors;
+
+namespace Tenancy.Server.Tenants;
+
+/// <summary>What a create asks for, after the dialect has parsed its body.</summary>
+public sealed record NewTenant
+{
+    public required string Name { get; init; }
+    public required string Kind { get; init; }
+    public required string ParentId { get; init; }
+    public bool Enabled { get; init; } = true;
+    public string? CustomerType { get; init; }
+    public string? CustomerId { get; init; }
+    public string? InternalTag { get; init; }
+    public string? Language { get; init; }
+    public string? DefaultIdpId { get; init; }
+    public bool? UpdateLockEnabled { get; init; }
+    public bool? AncestralAccess { get; init; }
+    public Contact? Contact { get; init; }
+    public string? Code { get; init; }
+    public string? ZuoraAccountName { get; init; }
+    public string? ZuoraAccountNumber { get; init; }
+    public string? Description { get; init; }
+}
+
+/// <summary>A partial update: only the fields that are set change.</summary>
+public sealed record TenantChanges
+{
+    public Optional<string> Name { get; init; }
+    public Optional<string> Kind { get; init; }
+    public Optional<string> ParentId { get; init; }
+    public Optional<bool> Enabled { get; init; }
+    public Optional<string> CustomerType { get; init; }
+    public Optional<string?> CustomerId { get; init; }
+    public Optional<string?> InternalTag { get; init; }
+    public Optional<string> Language { get; init; }
+    public Optional<string> DefaultIdpId { get; init; }
+    public Optional<long?> BrandId { get; init; }
+    public Optional<bool> UpdateLockEnabled { get; init; }
+    public Optional<bool> AncestralAccess { get; init; }
+    public Optional<Contact> Contact { get; init; }
+    public Optional<string?> Code { get; init; }
+    public Optional<string?> ZuoraAccountName { get; init; }
+    public Optional<string?> ZuoraAccountNumber { get; init; }
+    public Optional<string?> Description { get; init; }
+}
+
+/// <summary>How a tenant list is selected. Exactly one selector is set.</summary>
+public sealed record TenantQuery
+{
+    public IReadOnlyList<string>? Ids { get; init; }
+    public string? ParentId { get; init; }
+    public string? SubtreeRootId { get; init; }
+    public int Limit { get; init; } = TenantService.MaxPageSize;
+    public string? After { get; init; }
+}
+
+public sealed record TenantPage(IReadOnlyList<TenantView> Items, string? After);

@@ -1,0 +1,241 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Tenancy.Server.Auth;
+using Tenancy.Server.Errors;
+using Tenancy.Server.Http;
+
+namespace Tenancy.Server.Tenants;
+
+/// <summary>The /api/2 tenants head: translates the Account Management API v2 wire format to the core.</summary>
+public static class TenantEndpoints
+{
+    public static RouteGroupBuilder MapTenants(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/2/tenants").WithTags("Tenants").RequireAuthorization();
+        group.MapGet("/", List).WithSummary("List tenants by uuids, parent_id or subtree_root_id, with cursor paging");
+        group.MapPost("/", Create).WithSummary("Create a tenant");
+        group.MapGet("/{tenantId}", Get).WithSummary("Fetch a tenant");
+        group.MapPut("/{tenantId}", Update).WithSummary("Update a tenant (partial); suspend with enabled=false, reactivate with enabled=true");
+        group.MapDelete("/{tenantId}", Delete).WithSummary("Terminate a disabled tenant with its whole subtree");
+        group.MapGet("/{tenantId}/children", Children).WithSummary("List the ids (or objects) of a tenant's children");
+        return group;
+    }
+
+    public sealed record ListQuery(
+        string? Uuids,
+        [property: FromQuery(Name = "parent_id")] string? ParentId,
+        [property: FromQuery(Name = "subtree_root_id")] string? SubtreeRootId,
+        string? Limit,
+        string? After,
+        string? Lod);
+
+    public sealed record ChildrenQuery(
+        string? Limit, string? After, [property: FromQuery(Name = "include_details")] string? IncludeDetails);
+
+    public sealed record TenantBatchJson(string Timestamp, IReadOnlyList<object> Items, PagingJson Paging);
+
+    public sealed record PagingJson(CursorsJson Cursors);
+
+    public sealed record CursorsJson([property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? After);
+
+    private static async Task<Results<Ok<TenantJson>, JsonHttpResult<AcronisErrorBody>>> Get(
+        string tenantId, Caller caller, TenantService tenants, CancellationToken ct)
+    {
+        var result = await tenants.GetAsync(caller, tenantId, ct);
+        return result.IsOk ? TypedResults.Ok(TenantJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Created<TenantJson>, JsonHttpResult<AcronisErrorBody>>> Create(
+        HttpRequest request, Caller caller, TenantService tenants, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, ct);
+        if (!body.IsOk)
+        {
+            return AcronisErrors.ToResult(body.Error);
+        }
+
+        var f = new JsonFields(body.Value);
+        var name = f.RequiredString("name");
+        var kind = f.RequiredString("kind");
+        var parentId = f.RequiredString("parent_id");
+        var enabled = f.Bool("enabled");
+        var contact = TenantBodies.Contact(f);
+        var updateLock = TenantBodies.UpdateLock(f);
+        var draft = new NewTenant
+        {
+            Name = name.Value ?? "",
+            Kind = kind.Value ?? "",
+            ParentId = parentId.Value ?? "",
+            Enabled = enabled.Or(true),
+            CustomerType = f.String("customer_type", nullable: false).Value,
+            CustomerId = f.String("customer_id").Value,
+            InternalTag = f.String("internal_tag").Value,
+            Language = f.String("language", nullable: false).Value,
+            DefaultIdpId = f.String("default_idp_id", nullable: false).Value,
+            UpdateLockEnabled = updateLock.IsSet ? updateLock.Value : null,
+            AncestralAccess = f.Bool("ancestral_access") is { IsSet: true } a ? a.Value : null,
+            Contact = contact.IsSet ? contact.Value : null,
+            Code = f.String("code").Value,
+            ZuoraAccountName = f.String("zuora_account_name").Value,
+            ZuoraAccountNumber = f.String("zuora_account_number").Value,
+            Description = f.String("description").Value,
+        };
+        if (f.Error is not null)
+        {
+            return AcronisErrors.ToResult(f.Error);
+        }
+
+        var result = await tenants.CreateAsync(caller, draft, ct);
+        return result.IsOk
+            ? TypedResults.Created($"/api/2/tenants/{result.Value.Tenant.Id}", TenantJson.From(result.Value))
+            : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<TenantJson>, JsonHttpResult<AcronisErrorBody>>> Update(
+        string tenantId, HttpRequest request, Caller caller, TenantService tenants, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, ct);
+        if (!body.IsOk)
+        {
+            return AcronisErrors.ToResult(body.Error);
+        }
+
+        var f = new JsonFields(body.Value);
+        var version = f.Integer("version");
+        if (f.Error is null && !version.IsSet)
+        {
+            return AcronisErrors.ToResult(new Invalid("version", "version is required: quote the tenant's current version."));
+        }
+
+        var changes = TenantBodies.Changes(f);
+        if (f.Error is not null)
+        {
+            return AcronisErrors.ToResult(f.Error);
+        }
+
+        var result = await tenants.UpdateAsync(caller, tenantId, changes, version.Value, ct);
+        return result.IsOk ? TypedResults.Ok(TenantJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<NoContent, JsonHttpResult<AcronisErrorBody>>> Delete(
+        string tenantId, string? version, Caller caller, TenantService tenants, CancellationToken ct)
+    {
+        if (version is null)
+        {
+            return AcronisErrors.ToResult(new Invalid("version", "The version query parameter is required."));
+        }
+
+        if (!long.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v))
+        {
+            return AcronisErrors.ToResult(new Invalid("version", "version must be a non-negative integer."));
+        }
+
+        var result = await tenants.TerminateAsync(caller, tenantId, v, ct);
+        return result.IsOk ? TypedResults.NoContent() : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<TenantBatchJson>, JsonHttpResult<AcronisErrorBody>>> List(
+        [AsParameters] ListQuery q, Caller caller, TenantService tenants, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        var lod = q.Lod ?? "full";
+        if (lod is not ("stamps" or "basic" or "full"))
+        {
+            return AcronisErrors.ToResult(new Invalid("lod", "lod must be one of stamps, basic, full."));
+        }
+
+        var query = ParseListQuery(q);
+        if (!query.IsOk)
+        {
+            return AcronisErrors.ToResult(query.Error);
+        }
+
+        var page = await tenants.ListAsync(caller, query.Value, ct);
+        if (!page.IsOk)
+        {
+            return AcronisErrors.ToResult(page.Error);
+        }
+
+        var options = json.Value.SerializerOptions;
+        return TypedResults.Ok(new TenantBatchJson(
+            Timestamps.Format(tenants.Now()),
+            [.. page.Value.Items.Select(v => TenantJson.From(v).AtLevel(lod, options))],
+            new PagingJson(new CursorsJson(page.Value.After))));
+    }
+
+    private static async Task<Results<Ok<TenantBatchJson>, JsonHttpResult<AcronisErrorBody>>> Children(
+        string tenantId, [AsParameters] ChildrenQuery q, Caller caller, TenantService tenants, CancellationToken ct)
+    {
+        var limit = ParseLimit(q.Limit);
+        if (!limit.IsOk)
+        {
+            return AcronisErrors.ToResult(limit.Error);
+        }
+
+        var details = q.IncludeDetails is not null && bool.TryParse(q.IncludeDetails, out var d) && d;
+        var page = await tenants.ListAsync(caller, new TenantQuery { ParentId = tenantId, Limit = limit.Value, After = q.After }, ct);
+        if (!page.IsOk)
+        {
+            return AcronisErrors.ToResult(page.Error);
+        }
+
+        IReadOnlyList<object> items = details
+            ? [.. page.Value.Items.Select(TenantJson.From)]
+            : [.. page.Value.Items.Select(v => v.Tenant.Id)];
+        return TypedResults.Ok(new TenantBatchJson(Timestamps.Format(tenants.Now()), items, new PagingJson(new CursorsJson(page.Value.After))));
+    }
+
+    private static Result<TenantQuery> ParseListQuery(ListQuery q)
+    {
+        var limit = ParseLimit(q.Limit);
+        if (!limit.IsOk)
+        {
+            return limit.Error;
+        }
+
+        if (q.After is not null)
+        {
+            return new TenantQuery { After = q.After, Limit = limit.Value };
+        }
+
+        var selectors = new[] { q.Uuids, q.ParentId, q.SubtreeRootId }.Count(s => s is not null);
+        if (selectors == 0)
+        {
+            return new Invalid("uuids", "One of uuids, parent_id or subtree_root_id is required.");
+        }
+
+        if (selectors > 1)
+        {
+            return new Invalid("uuids", "uuids, parent_id and subtree_root_id are mutually exclusive.");
+        }
+
+        if (q.Uuids is not null)
+        {
+            var ids = q.Uuids.Split(',', StringSplitOptions.TrimEntries);
+            if (ids.Length > 100)
+            {
+                return new Invalid("uuids", "uuids may list at most 100 ids.");
+            }
+
+            var normalized = ids.Select(Ids.Normalize).ToList();
+            return normalized.Any(i => i is null)
+                ? new Invalid("uuids", "uuids must be a comma-separated list of UUIDs.")
+                : new TenantQuery { Ids = [.. normalized.Select(i => i!)], Limit = limit.Value };
+        }
+
+        return new TenantQuery { ParentId = q.ParentId, SubtreeRootId = q.SubtreeRootId, Limit = limit.Value };
+    }
+
+    private static Result<int> ParseLimit(string? value)
+    {
+        if (value is null)
+        {
+            return TenantService.MaxPageSize;
+        }
+
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
+            ? Math.Min(n, TenantService.MaxPageSize)
+            : new Invalid("limit", "limit must be a positive integer.");
+    }
+}
