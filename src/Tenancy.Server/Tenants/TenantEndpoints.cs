@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
@@ -137,7 +136,7 @@ public static class TenantEndpoints
     }
 
     private static async Task<Results<Ok<TenantBatchJson>, JsonHttpResult<AcronisErrorBody>>> List(
-        [AsParameters] ListQuery q, Caller caller, TenantService tenants, IOptions<JsonOptions> json, CancellationToken ct)
+        [AsParameters] ListQuery q, Caller caller, TenantService tenants, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
         var lod = q.Lod ?? "full";
         if (lod is not ("stamps" or "basic" or "full"))
