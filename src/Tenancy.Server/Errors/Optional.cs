@@ -4,11 +4,19 @@ namespace Tenancy.Server.Errors;
 /// A field of a partial update: either absent, or present with a value (which may be null).
 /// Needed because "absent" and "set to null" mean different things in a PUT.
 /// </summary>
-public readonly record struct Optional<T>(bool IsSet, T Value)
+public readonly struct Optional<T>
 {
-    public static Optional<T> Unset => default;
+    private Optional(T value)
+    {
+        IsSet = true;
+        Value = value;
+    }
 
-    public static Optional<T> Of(T value) => new(true, value);
+    public bool IsSet { get; }
+
+    public T Value { get; }
+
+    public static Optional<T> Of(T value) => new(value);
 
     public T Or(T fallback) => IsSet ? Value : fallback;
 }
