@@ -97,15 +97,18 @@ public sealed class TenantStore(Database db)
         return rows.AsList();
     }
 
-    /// <summary>One level of a subtree, in path order, after a path (keyset paging).</summary>
+    /// <summary>
+    /// One level of a subtree, in path order, after a path (keyset paging). The range is
+    /// [rootPath, upper): without the lower bound, tenants of earlier sibling subtrees on that level leak in.
+    /// </summary>
     public async Task<IReadOnlyList<Tenant>> SubtreeLevelAsync(
         string rootPath, int level, string afterPath, int limit, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<Tenant>(new CommandDefinition(
-            $"SELECT {Columns} FROM tenants WHERE level = @level AND path > @afterPath AND path < @upper " +
-            "ORDER BY path LIMIT @limit",
-            new { level, afterPath, upper = TreePath.UpperBound(rootPath), limit }, cancellationToken: ct));
+            $"SELECT {Columns} FROM tenants WHERE level = @level AND path >= @rootPath AND path > @afterPath " +
+            "AND path < @upper ORDER BY path LIMIT @limit",
+            new { level, rootPath, afterPath, upper = TreePath.UpperBound(rootPath), limit }, cancellationToken: ct));
         return rows.AsList();
     }
 
