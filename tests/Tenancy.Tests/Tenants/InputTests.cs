@@ -6,17 +6,9 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Loosely typed and bad input, and the /api/2 envelope on errors raised outside the handlers.</summary>
-public sealed class InputTests : IAsyncLifetime
+public sealed class InputTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private TenancyServer _server = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _server = TenancyServer.Start();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+    private readonly TenancyServer _server = fixture.Server;
 
     private async Task<(Api Root, JsonElement Customer)> CustomerAsync()
     {

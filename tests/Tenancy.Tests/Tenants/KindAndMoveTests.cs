@@ -4,17 +4,9 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Which kind may hold which, and moving a tenant (PUT parent_id) with its subtree.</summary>
-public sealed class KindAndMoveTests : IAsyncLifetime
+public sealed class KindAndMoveTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private TenancyServer _server = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _server = TenancyServer.Start();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+    private readonly TenancyServer _server = fixture.Server;
 
     /// <summary>A fresh tenant of the given kind (the root itself for "root").</summary>
     private static async Task<string> ParentOfKindAsync(Api root, string kind)

@@ -4,17 +4,9 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Suspend, reactivate and terminate, as the Acronis walkthrough does them, and the rules at their edges.</summary>
-public sealed class LifecycleTests : IAsyncLifetime
+public sealed class LifecycleTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private TenancyServer _server = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _server = TenancyServer.Start();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+    private readonly TenancyServer _server = fixture.Server;
 
     [Fact]
     public async Task SuspendReactivateTerminate_FollowsTheWalkthrough_AndLocksTheSubtreeOut()

@@ -5,17 +5,9 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Optimistic concurrency: every change quotes the version it was based on.</summary>
-public sealed class VersionTests : IAsyncLifetime
+public sealed class VersionTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private TenancyServer _server = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _server = TenancyServer.Start();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+    private readonly TenancyServer _server = fixture.Server;
 
     private async Task<(Api Root, JsonElement Customer)> CustomerAsync()
     {
