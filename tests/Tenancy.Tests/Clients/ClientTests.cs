@@ -1,0 +1,142 @@
+using System.Net;
+using Microsoft.Data.Sqlite;
+using Tenancy.Tests.Infrastructure;
+
+namespace Tenancy.Tests.Clients;
+
+/// <summary>API clients: creation with a one-time secret, listing, disabling, enabling and deleting.</summary>
+public sealed class ClientTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private readonly TenancyServer _server = fixture.Server;
+
+    private async Task<(Api Root, Subtree Tree)> SetUpAsync()
+    {
+        var root = await _server.RootAsync();
+        return (root, await root.BuildSubtreeAsync());
+    }
+
+    /// <summary>The api_clients row as stored, every column as text.</summary>
+    private string StoredRow(string clientId)
+    {
+        var file = Path.Combine(_server.DataDirectory, "tenancy.db");
+        using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM api_clients WHERE id = $id";
+        command.Parameters.AddWithValue("$id", clientId);
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), $"no api_clients row for {clientId}");
+        return string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={reader.GetValue(i)}"));
+    }
+
+    [Fact]
+    public async Task Create_Returns201WithASecret_ThatIsNotStoredInClear()
+    {
+        var (root, tree) = await SetUpAsync();
+
+        var created = await root.CreateClientAsync(tree.CustomerId);
+
+        Spec.AssertValid("clientPostResult", created);
+        Assert.Equal(tree.CustomerId, created.Str("tenant_id"));
+        Assert.Equal("api_client", created.Str("type"));
+        Assert.Equal("enabled", created.Str("status"));
+        Assert.Equal(root.ClientId, created.Str("created_by"));
+        var secret = created.Str("client_secret");
+        Assert.True(secret.Length >= 32, secret);
+
+        var row = StoredRow(created.Str("client_id"));
+        Assert.DoesNotContain(secret, row, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("secret_hash=pbkdf2-sha256$", row, StringComparison.Ordinal);
+
+        // The secret works at the token endpoint, and GET never shows it again.
+        var api = await _server.LoginAsync(created.Str("client_id"), secret);
+        Assert.Equal(tree.CustomerId, await api.OwnTenantIdAsync());
+        var fetched = await root.GetAsync($"/api/2/clients/{created.Str("client_id")}").ExpectAsync(HttpStatusCode.OK);
+        Spec.AssertValid("client", fetched);
+        Assert.False(fetched.TryGetProperty("client_secret", out _));
+        Assert.Equal(tree.CustomerId, fetched.Str("tenant_id"));
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, fetched.GetProperty("last_access_at").ValueKind);
+    }
+
+    [Fact]
+    public async Task List_ByTenantId_ReturnsTheTenantsClientsOnly()
+    {
+        var (root, tree) = await SetUpAsync();
+        var second = await root.CreateClientAsync(tree.CustomerId);
+        var elsewhere = await root.CreateClientAsync(tree.UnitId);
+
+        var list = await root.GetAsync($"/api/2/clients?tenant_id={tree.CustomerId}").ExpectAsync(HttpStatusCode.OK);
+
+        Spec.AssertValid("clientBatch", list);
+        var ids = list.GetProperty("items").EnumerateArray().Select(i => i.Str("client_id")).ToList();
+        Assert.Equal(new[] { tree.CustomerAdmin.ClientId, second.Str("client_id") }.Order(), ids.Order());
+        Assert.DoesNotContain(elsewhere.Str("client_id"), ids);
+        Assert.All(list.GetProperty("items").EnumerateArray(), i => Assert.False(i.TryGetProperty("client_secret", out _)));
+    }
+
+    [Fact]
+    public async Task Disable_RefusesItsTokenAtOnce_AndEnableLetsItBackIn()
+    {
+        var (root, tree) = await SetUpAsync();
+        var client = tree.CustomerAdmin;
+        var path = $"/api/2/clients/{client.ClientId}";
+
+        var disabled = await root.PutJsonAsync(path, new { status = "disabled" }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("disabled", disabled.Str("status"));
+        Spec.AssertValid("client", disabled);
+
+        await client.ExpectLockedOutAsync($"/api/2/tenants/{tree.CustomerId}");
+        await _server.ExpectInvalidClientAsync(client.ClientId, client.Secret);
+        Assert.Equal("disabled", (await root.GetAsync(path).ExpectAsync(HttpStatusCode.OK)).Str("status"));
+
+        var enabled = await root.PutJsonAsync(path, new { status = "enabled" }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("enabled", enabled.Str("status"));
+        Assert.Equal(tree.CustomerId, (await client.GetTenantAsync(tree.CustomerId)).Str("id"));
+        await _server.TokenAsync(client.ClientId, client.Secret);
+    }
+
+    [Fact]
+    public async Task Put_WithAnUnknownStatus_IsRefusedWith400_AndChangesNothing()
+    {
+        var (root, tree) = await SetUpAsync();
+        var path = $"/api/2/clients/{tree.CustomerAdmin.ClientId}";
+
+        var error = await root.PutJsonAsync(path, new { status = "paused" }).ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
+
+        Assert.Equal("status", error.GetProperty("context").Str("field"));
+        Assert.Equal("enabled", (await root.GetAsync(path).ExpectAsync(HttpStatusCode.OK)).Str("status"));
+        await tree.CustomerAdmin.GetTenantAsync(tree.CustomerId);
+    }
+
+    [Fact]
+    public async Task Delete_Returns204_AndItsTokenStopsWorking()
+    {
+        var (root, tree) = await SetUpAsync();
+        var client = tree.CustomerAdmin;
+
+        var body = await root.DeleteAsync($"/api/2/clients/{client.ClientId}").ExpectAsync(HttpStatusCode.NoContent);
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Undefined, body.ValueKind);
+        await client.ExpectLockedOutAsync($"/api/2/tenants/{tree.CustomerId}");
+        await _server.ExpectInvalidClientAsync(client.ClientId, client.Secret);
+        await root.GetAsync($"/api/2/clients/{client.ClientId}").ExpectErrorAsync(HttpStatusCode.NotFound, 1005);
+        await root.DeleteAsync($"/api/2/clients/{client.ClientId}").ExpectErrorAsync(HttpStatusCode.NotFound, 1005);
+    }
+
+    [Theory]
+    [InlineData("""{"type": "robot", "token_endpoint_auth_method": "client_secret_basic"}""", "type")]
+    [InlineData("""{"type": "api_client", "token_endpoint_auth_method": "private_key_jwt"}""", "token_endpoint_auth_method")]
+    [InlineData("""{"token_endpoint_auth_method": "client_secret_basic"}""", "type")]
+    [InlineData("""{"type": "api_client"}""", "token_endpoint_auth_method")]
+    public async Task Create_WithABadField_IsRefusedWith400_AndCreatesNothing(string fields, string field)
+    {
+        var (root, tree) = await SetUpAsync();
+        var body = fields.Replace("{", $$"""{"tenant_id": "{{tree.UnitId}}", """, StringComparison.Ordinal);
+
+        var error = await root.PostJsonAsync("/api/2/clients", body).ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
+
+        Assert.Equal(field, error.GetProperty("context").Str("field"));
+        var list = await root.GetAsync($"/api/2/clients?tenant_id={tree.UnitId}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(list.GetProperty("items").EnumerateArray());
+    }
+}
