@@ -37,7 +37,8 @@ public sealed class StoreInitializer(
     private async Task CreateRootAsync(CancellationToken ct)
     {
         var configured = bootstrap.Value;
-        var clientId = configured.ClientId;
+        // An empty value (an environment variable set to "") means "not configured", as for the secret.
+        var clientId = string.IsNullOrWhiteSpace(configured.ClientId) ? null : configured.ClientId;
         if (clientId is not null && Ids.Normalize(clientId) is null)
         {
             throw new InvalidOperationException("Tenancy:Bootstrap:ClientId must be a UUID.");
@@ -76,7 +77,7 @@ public sealed class StoreInitializer(
         await clients.InsertAsync(client, ct);
         log.LogInformation("Created the root tenant {RootId} and its admin API client {ClientId}.", root.Id, client.Id);
 
-        if (generated || configured.ClientId is null)
+        if (generated || clientId is null)
         {
             var path = Path.Combine(db.DataDirectory, CredentialsFileName);
             var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
