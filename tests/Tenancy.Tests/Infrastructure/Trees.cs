@@ -27,6 +27,13 @@ public static class Trees
         return new Subtree(partner, customer, unit, customerAdmin);
     }
 
+    /// <summary>Creates a customer under a new partner under the root; returns the customer's JSON.</summary>
+    public static async Task<JsonElement> CreateCustomerAsync(this Api admin)
+    {
+        var partner = await admin.CreateTenantAsync(await admin.OwnTenantIdAsync(), "partner");
+        return await admin.CreateTenantAsync(partner.Str("id"), "customer");
+    }
+
     public static Task<HttpResponseMessage> PutTenantAsync(this Api api, string id, object body) =>
         api.PutJsonAsync($"/api/2/tenants/{id}", body);
 

@@ -13,8 +13,7 @@ public sealed class InputTests(ServerFixture fixture) : IClassFixture<ServerFixt
     private async Task<(Api Root, JsonElement Customer)> CustomerAsync()
     {
         var root = await _server.RootAsync();
-        var partner = await root.CreateTenantAsync(await root.OwnTenantIdAsync(), "partner");
-        return (root, await root.CreateTenantAsync(partner.Str("id"), "customer"));
+        return (root, await root.CreateCustomerAsync());
     }
 
     /// <summary>A refused request must leave the tenant exactly as it was.</summary>

@@ -12,8 +12,7 @@ public sealed class VersionTests(ServerFixture fixture) : IClassFixture<ServerFi
     private async Task<(Api Root, JsonElement Customer)> CustomerAsync()
     {
         var root = await _server.RootAsync();
-        var partner = await root.CreateTenantAsync(await root.OwnTenantIdAsync(), "partner");
-        return (root, await root.CreateTenantAsync(partner.Str("id"), "customer"));
+        return (root, await root.CreateCustomerAsync());
     }
 
     [Fact]
