@@ -110,21 +110,44 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
         }
 
         var tenant = found.Value;
-        if (tenant.Version != expectedVersion)
+        for (var attempt = 1; ; attempt++)
         {
-            return new VersionConflict(tenant.Version);
-        }
+            if (tenant.Version != expectedVersion)
+            {
+                return new VersionConflict(tenant.Version);
+            }
 
-        var plan = await PlanUpdateAsync(caller, tenant, changes, ct);
-        if (!plan.IsOk)
-        {
-            return plan.Error;
-        }
+            var plan = await PlanUpdateAsync(caller, tenant, changes, ct);
+            if (!plan.IsOk)
+            {
+                return plan.Error;
+            }
 
-        var (columns, newParent) = plan.Value;
-        if (!await store.UpdateAsync(tenant, expectedVersion, columns, newParent, Now(), ct))
-        {
-            return await ConflictOrGoneAsync(tenant.Id, ct);
+            var (columns, newParent) = plan.Value;
+            if (await store.UpdateAsync(tenant, expectedVersion, columns, newParent, Now(), ct))
+            {
+                break;
+            }
+
+            // Nothing matched: the version moved on, the tenant is gone, or a concurrent move changed a
+            // path the plan was built on. Only the last is retried, with the rules checked again.
+            var current = await store.GetAsync(tenant.Id, ct);
+            if (current is null)
+            {
+                return new NotFound($"The tenant {tenant.Id} was not found.");
+            }
+
+            if (current.Version != expectedVersion || attempt == 3)
+            {
+                return new VersionConflict(current.Version);
+            }
+
+            if (!caller.Reaches(current))
+            {
+                return new Forbidden($"The tenant {current.Id} is outside the caller's reach.");
+            }
+
+            tenant = current;
         }
 
         var updated = await store.GetAsync(tenant.Id, ct);

@@ -138,15 +138,17 @@ public sealed class TenantStore(Database db)
 
     /// <summary>
     /// A conditional single-statement update: sets <paramref name="changes"/>, bumps the version, and
-    /// only if the row still has <paramref name="expectedVersion"/>. A move also re-roots the subtree's
-    /// paths in the same transaction. Returns false when no row matched (stale version or gone).
+    /// only if the row still has <paramref name="expectedVersion"/> and the path it was read with (an
+    /// ancestor's move changes the path, not the version). A move also re-roots the subtree's paths in
+    /// the same transaction. Returns false when no row matched (stale version or path, or gone).
     /// </summary>
     public async Task<bool> UpdateAsync(
         Tenant current, long expectedVersion, IReadOnlyDictionary<string, object?> changes, Tenant? newParent,
         long now, CancellationToken ct = default)
     {
         var sets = new List<string> { "version = version + 1", "updated_at = @now" };
-        var args = new DynamicParameters(new { seq = current.Seq, expectedVersion, now });
+        var args = new DynamicParameters(new { seq = current.Seq, expectedVersion, now, oldPath = current.Path });
+        var condition = "seq = @seq AND version = @expectedVersion AND path = @oldPath";
         foreach (var (column, value) in changes)
         {
             if (!UpdatableColumns.Contains(column))
@@ -167,12 +169,17 @@ public sealed class TenantStore(Database db)
             args.Add("parentId", newParent.Id);
             args.Add("newPath", newPath);
             args.Add("newLevel", newParent.Level + 1);
+            args.Add("parentPath", newParent.Path);
+
+            // The new path is built from the parent's path as read: it must still be that (a concurrent
+            // move of the parent, e.g. under this very tenant, would otherwise make a cycle).
+            condition += " AND EXISTS (SELECT 1 FROM tenants p WHERE p.seq = @parentSeq AND p.path = @parentPath)";
         }
 
         await using var c = await db.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         var n = await c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE tenants SET {string.Join(", ", sets)} WHERE seq = @seq AND version = @expectedVersion",
+            $"UPDATE tenants SET {string.Join(", ", sets)} WHERE {condition}",
             args, tx, cancellationToken: ct));
         if (n == 0)
         {
