@@ -74,6 +74,29 @@ public sealed class ReachTests(ServerFixture fixture) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task ACustomersSubtreeList_HoldsOnlyItsOwnTenants_EvenWhenOthersSitOnTheSameLevels()
+    {
+        var (root, tree, siblingId, _) = await SetUpAsync();
+        var siblingUnit = await root.CreateTenantAsync(siblingId, "unit");
+        var earlier = await root.BuildSubtreeAsync();
+        await root.CreateTenantAsync(earlier.UnitId, "unit");
+        var ownSecondUnit = await root.CreateTenantAsync(tree.UnitId, "unit");
+
+        var items = new List<string>();
+        var path = $"/api/2/tenants?subtree_root_id={tree.CustomerId}&limit=1";
+        for (var page = 0; page < 10 && path is not null; page++)
+        {
+            var batch = await tree.CustomerAdmin.GetAsync(path).ExpectAsync(HttpStatusCode.OK);
+            items.AddRange(batch.GetProperty("items").EnumerateArray().Select(i => i.Str("id")));
+            path = batch.GetProperty("paging").GetProperty("cursors").TryGetProperty("after", out var after)
+                ? $"/api/2/tenants?after={after.GetString()}" : null;
+        }
+
+        Assert.Equal([tree.CustomerId, tree.UnitId, ownSecondUnit.Str("id")], items);
+        Assert.DoesNotContain(siblingUnit.Str("id"), items);
+    }
+
+    [Fact]
     public async Task APartnersToken_ReadsItsWholeSubtree()
     {
         var (root, tree, siblingId, rootId) = await SetUpAsync();
