@@ -13,9 +13,12 @@ public abstract class ServerTests(StorageProvider provider) : IAsyncLifetime
 
     protected TenancyServer Server { get; private set; } = null!;
 
+    /// <summary>Configuration the class's server starts with, on top of the test defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     public virtual ValueTask InitializeAsync()
     {
-        Server = TenancyServer.Start(Provider);
+        Server = TenancyServer.Start(Provider, Settings);
         return ValueTask.CompletedTask;
     }
 
