@@ -12,9 +12,11 @@ public sealed class TestStore : IAsyncDisposable
     public const string PostgresVariable = "TENANCY_TEST_POSTGRES";
 
     private readonly string? _database;
+    private readonly string? _admin;
 
-    private TestStore(StorageProvider provider, string dataDirectory, string connectionString, string? database)
+    private TestStore(StorageProvider provider, string dataDirectory, string connectionString, string? database = null, string? admin = null)
     {
+        _admin = admin;
         Provider = provider;
         DataDirectory = dataDirectory;
         ConnectionString = connectionString;
@@ -30,25 +32,34 @@ public sealed class TestStore : IAsyncDisposable
 
     public static string? PostgresAdmin => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs ? cs : null;
 
+    /// <summary>A fresh database in the cluster of the given admin connection string.</summary>
+    public static TestStore CreatePostgres(string adminConnectionString) => CreatePostgres(adminConnectionString, null);
+
     public static TestStore Create(StorageProvider provider, string? dataDirectory = null)
     {
         var dir = dataDirectory ?? Directory.CreateTempSubdirectory("tenancy-test-").FullName;
         if (provider == StorageProvider.Sqlite)
         {
-            return new TestStore(provider, dir, $"Data Source={Path.Combine(dir, "tenancy.db")}", null);
+            return new TestStore(provider, dir, $"Data Source={Path.Combine(dir, "tenancy.db")}");
         }
 
         Requirements.Need(PostgresAdmin is not null, $"PostgreSQL: set {PostgresVariable} to an admin connection string (see README)");
+        return CreatePostgres(PostgresAdmin!, dir);
+    }
+
+    private static TestStore CreatePostgres(string adminConnectionString, string? dataDirectory)
+    {
+        var dir = dataDirectory ?? Directory.CreateTempSubdirectory("tenancy-test-").FullName;
         var name = $"tenancy_test_{Guid.NewGuid():N}";
-        using (var admin = new NpgsqlConnection(PostgresAdmin))
+        using (var admin = new NpgsqlConnection(adminConnectionString))
         {
             admin.Open();
             using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
             create.ExecuteNonQuery();
         }
 
-        var builder = new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = name };
-        return new TestStore(provider, dir, builder.ConnectionString, name);
+        var builder = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name };
+        return new TestStore(StorageProvider.Postgres, dir, builder.ConnectionString, name, adminConnectionString);
     }
 
     public async ValueTask DisposeAsync()
@@ -56,7 +67,7 @@ public sealed class TestStore : IAsyncDisposable
         if (_database is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(PostgresAdmin);
+            await using var admin = new NpgsqlConnection(_admin);
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync();
