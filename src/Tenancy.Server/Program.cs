@@ -53,6 +53,7 @@ app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
+app.MapHealth();
 app.MapIdp();
 app.MapTenants();
 app.MapClients();
