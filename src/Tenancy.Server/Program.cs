@@ -37,6 +37,13 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
 }));
 
 var app = builder.Build();
+if (args.FirstOrDefault() == "migrate")
+{
+    // `Tenancy.Server migrate`: apply the migrations and exit, for deployments that migrate explicitly.
+    await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(migrateOnly: true);
+    return;
+}
+
 await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync();
 
 app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Faults.HandleAsync });
@@ -46,6 +53,7 @@ app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
+app.MapHealth();
 app.MapIdp();
 app.MapTenants();
 app.MapClients();

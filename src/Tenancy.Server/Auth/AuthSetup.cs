@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 using Tenancy.Server.Errors;
@@ -63,8 +64,9 @@ public static class AuthSetup
                     {
                         null => "A bearer token is required: Authorization: Bearer <access_token>.",
                         SecurityTokenExpiredException => "The token has expired.",
-                        SecurityTokenException => "The token is not valid.",
-                        var e => e.Message,
+                        // Raised by OnTokenValidated with a message meant for the caller.
+                        AuthenticationFailureException e => e.Message,
+                        _ => "The token is not valid.",
                     };
                     ctx.Response.Headers.WWWAuthenticate = "Bearer";
                     await Dialect.WriteAsync(ctx.HttpContext, new Unauthenticated(message));

@@ -34,7 +34,7 @@ public sealed class ClientStore(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<ApiClient>(new CommandDefinition(
-            $"{Select} WHERE c.id IN @ids ORDER BY c.created_at, c.id", new { ids }, cancellationToken: ct));
+            $"{Select} WHERE {db.In("c.id", "ids")} ORDER BY c.created_at, c.id", new { ids = ids.ToArray() }, cancellationToken: ct));
         return rows.AsList();
     }
 

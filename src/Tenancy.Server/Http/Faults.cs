@@ -10,9 +10,11 @@ public static class Faults
     public static async Task HandleAsync(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tenancy.Faults");
         Error error;
         if (exception is not null && Database.IsUnavailable(exception))
         {
+            log.LogWarning("Store unavailable on {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
             error = new Unavailable("The store is unavailable; retry shortly.");
             context.Response.Headers.RetryAfter = "1";
         }
@@ -24,7 +26,6 @@ public static class Faults
         }
         else
         {
-            var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tenancy.Faults");
             log.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
             error = new Internal("An internal error occurred.");
         }

@@ -2,25 +2,53 @@ using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Tenancy.Server.Storage;
 
-/// <summary>Opens connections to the configured store. SQL is shared between providers where it can be.</summary>
-public sealed class Database
+public enum StorageProvider
 {
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// Opens connections to the configured store. The SQL is shared between SQLite and PostgreSQL; the
+/// few differences live here and in the per-provider migrations.
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+
     static Database()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    public Database(IOptions<StorageOptions> options)
+    public Database(IOptions<StorageOptions> options, IHostEnvironment environment)
     {
+        // Relative paths are relative to the content root: the directory the server was started in.
+        var root = environment.ContentRootPath;
         var o = options.Value;
-        Provider = o.Provider.Trim().ToLowerInvariant();
-        if (Provider != "sqlite")
+        Provider = o.Provider.Trim().ToLowerInvariant() switch
         {
-            throw new InvalidOperationException(
-                $"Tenancy:Storage:Provider '{o.Provider}' is not supported; use 'sqlite'.");
+            "sqlite" => StorageProvider.Sqlite,
+            "postgres" or "postgresql" => StorageProvider.Postgres,
+            _ => throw new InvalidOperationException(
+                $"Tenancy:Storage:Provider '{o.Provider}' is not supported; use 'sqlite' or 'postgres'."),
+        };
+
+        if (Provider == StorageProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(o.ConnectionString))
+            {
+                throw new InvalidOperationException("Tenancy:Storage:ConnectionString is required for the postgres provider.");
+            }
+
+            ConnectionString = o.ConnectionString;
+            _postgres = NpgsqlDataSource.Create(ConnectionString);
+            DataDirectory = Path.Combine(root, "data");
+            return;
         }
 
         var builder = new SqliteConnectionStringBuilder(o.ConnectionString ?? "Data Source=data/tenancy.db")
@@ -32,31 +60,42 @@ public sealed class Database
         };
         if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource))
         {
-            builder.DataSource = Path.GetFullPath(builder.DataSource);
+            builder.DataSource = Path.GetFullPath(builder.DataSource, root);
             DataDirectory = Path.GetDirectoryName(builder.DataSource)!;
-            Directory.CreateDirectory(DataDirectory);
         }
         else
         {
-            DataDirectory = Path.GetFullPath("data");
+            DataDirectory = Path.Combine(root, "data");
         }
 
         ConnectionString = builder.ToString();
     }
 
-    public string Provider { get; }
+    public StorageProvider Provider { get; }
 
     public string ConnectionString { get; }
 
-    /// <summary>The folder that holds the database file (where first-start credentials are written).</summary>
+    /// <summary>The folder of the database file (SQLite) or ./data: where first-start credentials are written.</summary>
     public string DataDirectory { get; }
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(ct);
+        }
+
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(ct);
         return connection;
     }
+
+    /// <summary>
+    /// "column is one of @param": Npgsql binds a whole array (= ANY), SQLite gets Dapper's list expansion (IN).
+    /// Pass the values as an array.
+    /// </summary>
+    public string In(string column, string parameter) =>
+        Provider == StorageProvider.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
 
     /// <summary>Begins a write transaction. SQLite takes the write lock up front (BEGIN IMMEDIATE).</summary>
     public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default) =>
@@ -64,16 +103,33 @@ public sealed class Database
             ? sqlite.BeginTransaction(deferred: false)
             : await connection.BeginTransactionAsync(ct);
 
+    /// <summary>True when <paramref name="ex"/> is a uniqueness or foreign key violation.</summary>
+    public static bool IsConstraintViolation(Exception ex) => ex switch
+    {
+        SqliteException { SqliteErrorCode: 19 } => true,
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation } => true,
+        _ => false,
+    };
+
     /// <summary>True when <paramref name="ex"/> means the store cannot be reached or is overloaded (retryable).</summary>
     public static bool IsUnavailable(Exception ex) => ex switch
     {
         // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN
         SqliteException { SqliteErrorCode: 5 or 6 or 10 or 13 or 14 } => true,
+        // Connection failures, server shutting down or starting, too many connections.
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+                or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
+        NpgsqlException n => n.IsTransient,
         TimeoutException => true,
         _ => ex.InnerException is not null && IsUnavailable(ex.InnerException),
     };
 
-    /// <summary>True when <paramref name="ex"/> is a uniqueness or foreign key violation.</summary>
-    public static bool IsConstraintViolation(Exception ex) =>
-        ex is SqliteException { SqliteErrorCode: 19 };
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
 }

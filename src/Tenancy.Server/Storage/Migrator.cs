@@ -1,25 +1,38 @@
 using DbUp;
+using DbUp.Builder;
 using DbUp.Engine;
 
 namespace Tenancy.Server.Storage;
 
-/// <summary>Applies the provider's embedded SQL migrations, each once, in name order.</summary>
+/// <summary>
+/// Applies the provider's embedded SQL migrations (Storage/Migrations/&lt;Provider&gt;/NNNN_name.sql), each
+/// once, in name order, each in its own transaction. Idempotent: DbUp's journal table records what ran.
+/// </summary>
 public static class Migrator
 {
     public static void Apply(Database database)
     {
-        var prefix = $"Tenancy.Server.Storage.Migrations.{char.ToUpperInvariant(database.Provider[0])}{database.Provider[1..]}.";
-        var upgrader = DeployChanges.To
-            .SqliteDatabase(database.ConnectionString)
-            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.StartsWith(prefix, StringComparison.Ordinal))
-            .WithTransactionPerScript()
-            .LogToNowhere()
-            .Build();
-
-        DatabaseUpgradeResult result = upgrader.PerformUpgrade();
+        var result = Engine(database).PerformUpgrade();
         if (!result.Successful)
         {
             throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed.", result.Error);
         }
+    }
+
+    /// <summary>The names of the migrations that would run now (empty when the store is current).</summary>
+    public static IReadOnlyList<string> Pending(Database database) =>
+        [.. Engine(database).GetScriptsToExecute().Select(s => s.Name)];
+
+    private static UpgradeEngine Engine(Database database)
+    {
+        var prefix = $"Tenancy.Server.Storage.Migrations.{database.Provider}.";
+        UpgradeEngineBuilder builder = database.Provider == StorageProvider.Postgres
+            ? DeployChanges.To.PostgresqlDatabase(database.ConnectionString)
+            : DeployChanges.To.SqliteDatabase(database.ConnectionString);
+        return builder
+            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.StartsWith(prefix, StringComparison.Ordinal))
+            .WithTransactionPerScript()
+            .LogToNowhere()
+            .Build();
     }
 }

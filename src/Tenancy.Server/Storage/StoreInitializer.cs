@@ -17,21 +17,56 @@ public sealed class StoreInitializer(
 {
     public const string CredentialsFileName = "bootstrap-credentials.json";
 
-    public async Task InitializeAsync(CancellationToken ct = default)
+    /// <summary>Key of the PostgreSQL advisory lock that serializes start-up across instances.</summary>
+    private const long StartupLock = 0x54656e616e6379;
+
+    /// <summary>Migrates the store and, unless <paramref name="migrateOnly"/>, makes the root on an empty one.</summary>
+    public async Task InitializeAsync(bool migrateOnly = false, CancellationToken ct = default)
     {
-        await using (var c = await db.OpenAsync(ct))
+        if (db.Provider == StorageProvider.Sqlite)
+        {
+            Directory.CreateDirectory(db.DataDirectory);
+        }
+
+        await using var c = await db.OpenAsync(ct);
+        if (db.Provider == StorageProvider.Sqlite)
         {
             // Write-ahead logging lets readers proceed while a writer commits; the mode persists in the file.
             await c.ExecuteAsync("PRAGMA journal_mode=WAL;");
         }
-
-        Migrator.Apply(db);
-        if (await tenants.GetRootAsync(ct) is null)
+        else
         {
-            await CreateRootAsync(ct);
+            // Instances starting together on one database take turns: one migrates and bootstraps, the
+            // others then find the work done.
+            await c.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@StartupLock)", new { StartupLock }, cancellationToken: ct));
         }
 
-        await keys.CurrentAsync(ct);
+        try
+        {
+            var pending = Migrator.Pending(db);
+            Migrator.Apply(db);
+            if (pending.Count > 0)
+            {
+                log.LogInformation("Applied migrations: {Migrations}", string.Join(", ", pending));
+            }
+
+            if (!migrateOnly && await tenants.GetRootAsync(ct) is null)
+            {
+                await CreateRootAsync(ct);
+            }
+        }
+        finally
+        {
+            if (db.Provider == StorageProvider.Postgres)
+            {
+                await c.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@StartupLock)", new { StartupLock }, cancellationToken: ct));
+            }
+        }
+
+        if (!migrateOnly)
+        {
+            await keys.CurrentAsync(ct);
+        }
     }
 
     private async Task CreateRootAsync(CancellationToken ct)
@@ -79,6 +114,7 @@ public sealed class StoreInitializer(
 
         if (generated || clientId is null)
         {
+            Directory.CreateDirectory(db.DataDirectory);
             var path = Path.Combine(db.DataDirectory, CredentialsFileName);
             var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())

@@ -54,7 +54,7 @@ public sealed class TenantStore(Database db)
 
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<(long Seq, string Id)>(new CommandDefinition(
-            "SELECT seq, id FROM tenants WHERE seq IN @seqs AND NOT enabled", new { seqs }, cancellationToken: ct));
+            $"SELECT seq, id FROM tenants WHERE {db.In("seq", "seqs")} AND NOT enabled", new { seqs = seqs.ToArray() }, cancellationToken: ct));
         return rows.ToDictionary(r => r.Seq, r => r.Id);
     }
 
@@ -68,7 +68,7 @@ public sealed class TenantStore(Database db)
 
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<long>(new CommandDefinition(
-            "SELECT DISTINCT parent_seq FROM tenants WHERE parent_seq IN @seqs", new { seqs }, cancellationToken: ct));
+            $"SELECT DISTINCT parent_seq FROM tenants WHERE {db.In("parent_seq", "seqs")}", new { seqs = seqs.ToArray() }, cancellationToken: ct));
         return [.. rows];
     }
 
@@ -84,7 +84,7 @@ public sealed class TenantStore(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<Tenant>(new CommandDefinition(
-            $"SELECT {Columns} FROM tenants WHERE id IN @ids ORDER BY seq", new { ids }, cancellationToken: ct));
+            $"SELECT {Columns} FROM tenants WHERE {db.In("id", "ids")} ORDER BY seq", new { ids = ids.ToArray() }, cancellationToken: ct));
         return rows.AsList();
     }
 

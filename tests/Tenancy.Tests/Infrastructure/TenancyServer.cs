@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Tenancy.Server.Storage;
 
 namespace Tenancy.Tests.Infrastructure;
 
@@ -18,10 +19,14 @@ public sealed class TenancyServer : IAsyncDisposable
     public const string RootClientId = "0b6a2c1e-5d7f-4a8b-9c0d-1e2f3a4b5c6d";
 
     private readonly Factory _factory;
+    private readonly TestStore? _ownedStore;
     private Api? _root;
 
-    private TenancyServer(string dataDirectory, IReadOnlyDictionary<string, string?> settings)
+    private TenancyServer(TestStore store, bool owned, IReadOnlyDictionary<string, string?> settings)
     {
+        Store = store;
+        _ownedStore = owned ? store : null;
+        var dataDirectory = store.DataDirectory;
         DataDirectory = dataDirectory;
         RootSecret = settings.TryGetValue("Tenancy:Bootstrap:ClientSecret", out var s) && s is not null ? s : "";
         _factory = new Factory(dataDirectory, settings);
@@ -33,29 +38,40 @@ public sealed class TenancyServer : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    public TestStore Store { get; }
+
+    public StorageProvider Provider => Store.Provider;
+
     public string RootSecret { get; }
 
     public Uri BaseAddress { get; }
 
     public IServiceProvider Services => _factory.Services;
 
-    /// <summary>Starts a server on a new (or the given) data directory.</summary>
-    public static TenancyServer Start(string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>Starts a SQLite server on a new (or the given) data directory.</summary>
+    public static TenancyServer Start(string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null) =>
+        Start(TestStore.Create(StorageProvider.Sqlite, dataDirectory), settings, owned: dataDirectory is null);
+
+    /// <summary>Starts a server on a new store of the given provider, removed when the server is disposed.</summary>
+    public static TenancyServer Start(StorageProvider provider, IReadOnlyDictionary<string, string?>? settings = null) =>
+        Start(TestStore.Create(provider), settings, owned: true);
+
+    /// <summary>Starts a server on an existing store (for restarts and several instances on one store).</summary>
+    public static TenancyServer Start(TestStore store, IReadOnlyDictionary<string, string?>? settings = null, bool owned = false)
     {
-        var dir = dataDirectory ?? Directory.CreateTempSubdirectory("tenancy-test-").FullName;
         var all = new Dictionary<string, string?>
         {
-            ["Tenancy:Storage:Provider"] = "sqlite",
-            ["Tenancy:Storage:ConnectionString"] = $"Data Source={Path.Combine(dir, "tenancy.db")}",
+            ["Tenancy:Storage:Provider"] = store.Provider == StorageProvider.Postgres ? "postgres" : "sqlite",
+            ["Tenancy:Storage:ConnectionString"] = store.ConnectionString,
             ["Tenancy:Bootstrap:ClientId"] = RootClientId,
-            ["Tenancy:Bootstrap:ClientSecret"] = "root-secret-for-tests-" + Path.GetFileName(dir),
+            ["Tenancy:Bootstrap:ClientSecret"] = "root-secret-for-tests-" + Path.GetFileName(store.DataDirectory),
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {
             all[k] = v;
         }
 
-        return new TenancyServer(dir, all);
+        return new TenancyServer(store, owned, all);
     }
 
     /// <summary>An HTTP client without credentials.</summary>
@@ -96,6 +112,10 @@ public sealed class TenancyServer : IAsyncDisposable
     {
         _root?.Dispose();
         await _factory.DisposeAsync();
+        if (_ownedStore is not null)
+        {
+            await _ownedStore.DisposeAsync();
+        }
     }
 
     private sealed class Factory(string dataDirectory, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>

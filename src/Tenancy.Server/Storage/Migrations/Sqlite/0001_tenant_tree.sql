@@ -40,6 +40,8 @@ CREATE INDEX ix_tenants_level_path ON tenants(level, path);
 CREATE INDEX ix_tenants_path ON tenants(path);
 -- Installation-wide listings sorted by creation time.
 CREATE INDEX ix_tenants_created ON tenants(created_at, seq);
+-- One root per installation.
+CREATE UNIQUE INDEX ux_tenants_single_root ON tenants(kind) WHERE parent_seq IS NULL;
 
 CREATE TABLE api_clients (
   id                          TEXT    PRIMARY KEY,

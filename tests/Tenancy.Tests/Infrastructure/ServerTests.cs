@@ -1,0 +1,34 @@
+using Tenancy.Server.Storage;
+
+namespace Tenancy.Tests.Infrastructure;
+
+/// <summary>
+/// Base of test classes whose bodies run against every storage provider: a class derives from it
+/// with its tests, and one sealed subclass per provider runs them (e.g. LifecycleTestsSqlite, LifecycleTestsPostgres).
+/// One server per test class; each test builds its own subtree.
+/// </summary>
+public abstract class ServerTests(StorageProvider provider) : IAsyncLifetime
+{
+    protected StorageProvider Provider { get; } = provider;
+
+    protected TenancyServer Server { get; private set; } = null!;
+
+    /// <summary>Configuration the class's server starts with, on top of the test defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
+    public virtual ValueTask InitializeAsync()
+    {
+        Server = TenancyServer.Start(Provider, Settings);
+        return ValueTask.CompletedTask;
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
