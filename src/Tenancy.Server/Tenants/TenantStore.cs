@@ -178,6 +178,15 @@ public sealed class TenantStore(Database db)
 
         await using var c = await db.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
+        if (newParent is not null && db.Provider == StorageProvider.Postgres)
+        {
+            // SQLite runs one writer at a time; PostgreSQL must lock both rows (in key order, so two moves
+            // cannot deadlock) before the checks above see a concurrent move of the new parent.
+            await c.ExecuteAsync(new CommandDefinition(
+                "SELECT seq FROM tenants WHERE seq = ANY(@seqs) ORDER BY seq FOR UPDATE",
+                new { seqs = new[] { current.Seq, newParent.Seq } }, tx, cancellationToken: ct));
+        }
+
         var n = await c.ExecuteAsync(new CommandDefinition(
             $"UPDATE tenants SET {string.Join(", ", sets)} WHERE {condition}",
             args, tx, cancellationToken: ct));

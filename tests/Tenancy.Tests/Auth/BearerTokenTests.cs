@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tenancy.Tests.Infrastructure;
@@ -9,23 +8,19 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Auth;
 
 /// <summary>Bearer tokens the API must refuse: signed by another key, or expired.</summary>
-public sealed class BearerTokenTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class BearerTokenTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
 
     /// <summary>The server's current signing key, read from its store (what an attacker must not have).</summary>
-    private RsaSecurityKey ServerKey()
+    private async Task<RsaSecurityKey> ServerKeyAsync()
     {
-        var file = Path.Combine(_server.DataDirectory, "tenancy.db");
-        using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT kid, private_key FROM signing_keys ORDER BY created_at DESC LIMIT 1";
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read(), "no signing key stored");
+        var row = await _server.StoredRowAsync(
+            "SELECT kid, private_key FROM signing_keys WHERE created_at >= @since ORDER BY created_at DESC LIMIT 1", "since", 0L);
+        Assert.True(row is not null, "no signing key stored");
         var rsa = RSA.Create();
-        rsa.ImportPkcs8PrivateKey(Convert.FromBase64String(reader.GetString(1)), out _);
-        return new RsaSecurityKey(rsa) { KeyId = reader.GetString(0) };
+        rsa.ImportPkcs8PrivateKey(Convert.FromBase64String(row[1]["private_key=".Length..]), out _);
+        return new RsaSecurityKey(rsa) { KeyId = row[0]["kid=".Length..] };
     }
 
     /// <summary>An access token shaped like the server's, for a client, signed with <paramref name="key"/>.</summary>
@@ -54,7 +49,7 @@ public sealed class BearerTokenTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var (root, path) = await TargetAsync();
         var now = DateTime.UtcNow;
-        using var http = _server.WithBearer(Forge(ServerKey(), root.ClientId, now.AddMinutes(-1), now.AddMinutes(10)));
+        using var http = _server.WithBearer(Forge(await ServerKeyAsync(), root.ClientId, now.AddMinutes(-1), now.AddMinutes(10)));
 
         var tenant = await http.GetAsync(path, TestContext.Current.CancellationToken).ExpectAsync(HttpStatusCode.OK);
 
@@ -67,7 +62,7 @@ public sealed class BearerTokenTests(ServerFixture fixture) : IClassFixture<Serv
         var (root, path) = await TargetAsync();
         var now = DateTime.UtcNow;
         using var otherRsa = RSA.Create(2048);
-        var serverKid = ServerKey().KeyId;
+        var serverKid = (await ServerKeyAsync()).KeyId;
 
         // Another key under an unknown kid, and another key claiming the server's kid.
         foreach (var key in new[] { new RsaSecurityKey(otherRsa) { KeyId = "someone-else" }, new RsaSecurityKey(otherRsa) { KeyId = serverKid } })
@@ -83,7 +78,7 @@ public sealed class BearerTokenTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var (root, path) = await TargetAsync();
         var now = DateTime.UtcNow;
-        using var http = _server.WithBearer(Forge(ServerKey(), root.ClientId, now.AddHours(-3), now.AddHours(-1)));
+        using var http = _server.WithBearer(Forge(await ServerKeyAsync(), root.ClientId, now.AddHours(-3), now.AddHours(-1)));
 
         var error = await http.GetAsync(path, TestContext.Current.CancellationToken).ExpectErrorAsync(HttpStatusCode.Unauthorized, 401);
 
@@ -95,8 +90,12 @@ public sealed class BearerTokenTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var (_, path) = await TargetAsync();
         var now = DateTime.UtcNow;
-        using var http = _server.WithBearer(Forge(ServerKey(), Guid.NewGuid().ToString(), now.AddMinutes(-1), now.AddMinutes(10)));
+        using var http = _server.WithBearer(Forge(await ServerKeyAsync(), Guid.NewGuid().ToString(), now.AddMinutes(-1), now.AddMinutes(10)));
 
         await http.GetAsync(path, TestContext.Current.CancellationToken).ExpectErrorAsync(HttpStatusCode.Unauthorized, 401);
     }
 }
+
+public sealed class BearerTokenTestsSqlite(Providers.SqliteServer fixture) : BearerTokenTests(fixture), IClassFixture<Providers.SqliteServer>;
+
+public sealed class BearerTokenTestsPostgres(Providers.PostgresServer fixture) : BearerTokenTests(fixture), IClassFixture<Providers.PostgresServer>;

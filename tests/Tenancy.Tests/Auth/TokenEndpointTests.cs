@@ -5,7 +5,7 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Auth;
 
 /// <summary>The OAuth2 token endpoint (client credentials) and OpenID discovery.</summary>
-public sealed class TokenEndpointTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class TokenEndpointTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
 
@@ -144,3 +144,7 @@ public sealed class TokenEndpointTests(ServerFixture fixture) : IClassFixture<Se
         return s.PadRight(s.Length + (4 - s.Length % 4) % 4, '=');
     }
 }
+
+public sealed class TokenEndpointTestsSqlite(Providers.SqliteServer fixture) : TokenEndpointTests(fixture), IClassFixture<Providers.SqliteServer>;
+
+public sealed class TokenEndpointTestsPostgres(Providers.PostgresServer fixture) : TokenEndpointTests(fixture), IClassFixture<Providers.PostgresServer>;

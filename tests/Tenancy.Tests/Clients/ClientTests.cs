@@ -1,11 +1,10 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Clients;
 
 /// <summary>API clients: creation with a one-time secret, listing, disabling, enabling and deleting.</summary>
-public sealed class ClientTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class ClientTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
 
@@ -16,17 +15,11 @@ public sealed class ClientTests(ServerFixture fixture) : IClassFixture<ServerFix
     }
 
     /// <summary>The api_clients row as stored, every column as text.</summary>
-    private string StoredRow(string clientId)
+    private async Task<string> StoredRowAsync(string clientId)
     {
-        var file = Path.Combine(_server.DataDirectory, "tenancy.db");
-        using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM api_clients WHERE id = $id";
-        command.Parameters.AddWithValue("$id", clientId);
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read(), $"no api_clients row for {clientId}");
-        return string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={reader.GetValue(i)}"));
+        var row = await _server.StoredRowAsync("SELECT * FROM api_clients WHERE id = @id", "id", clientId);
+        Assert.True(row is not null, $"no api_clients row for {clientId}");
+        return string.Join("|", row);
     }
 
     [Fact]
@@ -44,7 +37,7 @@ public sealed class ClientTests(ServerFixture fixture) : IClassFixture<ServerFix
         var secret = created.Str("client_secret");
         Assert.True(secret.Length >= 32, secret);
 
-        var row = StoredRow(created.Str("client_id"));
+        var row = await StoredRowAsync(created.Str("client_id"));
         Assert.DoesNotContain(secret, row, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("secret_hash=pbkdf2-sha256$", row, StringComparison.Ordinal);
 
@@ -140,3 +133,7 @@ public sealed class ClientTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Empty(list.GetProperty("items").EnumerateArray());
     }
 }
+
+public sealed class ClientTestsSqlite(Providers.SqliteServer fixture) : ClientTests(fixture), IClassFixture<Providers.SqliteServer>;
+
+public sealed class ClientTestsPostgres(Providers.PostgresServer fixture) : ClientTests(fixture), IClassFixture<Providers.PostgresServer>;

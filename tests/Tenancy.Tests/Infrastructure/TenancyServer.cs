@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -47,6 +48,28 @@ public sealed class TenancyServer : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public IServiceProvider Services => _factory.Services;
+
+    /// <summary>Where the server writes first-start credentials (next to a SQLite file; ./data for PostgreSQL).</summary>
+    public string CredentialsDirectory => Services.GetRequiredService<Database>().DataDirectory;
+
+    /// <summary>A connection to the server's own store, for tests that check what is stored.</summary>
+    public async Task<DbConnection> OpenStoreAsync() => await Services.GetRequiredService<Database>().OpenAsync();
+
+    /// <summary>The first row of a query on the server's store, every column as "name=value".</summary>
+    public async Task<string[]?> StoredRowAsync(string sql, string parameter, object value)
+    {
+        await using var connection = await OpenStoreAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var p = command.CreateParameter();
+        p.ParameterName = parameter;
+        p.Value = value;
+        command.Parameters.Add(p);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? [.. Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={reader.GetValue(i)}")]
+            : null;
+    }
 
     /// <summary>Starts a SQLite server on a new (or the given) data directory.</summary>
     public static TenancyServer Start(string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null) =>

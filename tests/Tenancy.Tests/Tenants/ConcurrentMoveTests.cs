@@ -4,7 +4,7 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Moves racing each other must never leave a cycle or a subtree whose paths disagree with its parents.</summary>
-public sealed class ConcurrentMoveTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class ConcurrentMoveTests(ServerFixture fixture)
 {
     private const int Rounds = 12;
 
@@ -85,3 +85,7 @@ public sealed class ConcurrentMoveTests(ServerFixture fixture) : IClassFixture<S
         }
     }
 }
+
+public sealed class ConcurrentMoveTestsSqlite(Providers.SqliteServer fixture) : ConcurrentMoveTests(fixture), IClassFixture<Providers.SqliteServer>;
+
+public sealed class ConcurrentMoveTestsPostgres(Providers.PostgresServer fixture) : ConcurrentMoveTests(fixture), IClassFixture<Providers.PostgresServer>;

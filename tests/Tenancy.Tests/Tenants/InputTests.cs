@@ -6,7 +6,7 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Loosely typed and bad input, and the /api/2 envelope on errors raised outside the handlers.</summary>
-public sealed class InputTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class InputTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
 
@@ -187,3 +187,7 @@ public sealed class InputTests(ServerFixture fixture) : IClassFixture<ServerFixt
         await AssertUnchangedAsync(root, customer);
     }
 }
+
+public sealed class InputTestsSqlite(Providers.SqliteServer fixture) : InputTests(fixture), IClassFixture<Providers.SqliteServer>;
+
+public sealed class InputTestsPostgres(Providers.PostgresServer fixture) : InputTests(fixture), IClassFixture<Providers.PostgresServer>;

@@ -4,7 +4,7 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Which kind may hold which, and moving a tenant (PUT parent_id) with its subtree.</summary>
-public sealed class KindAndMoveTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class KindAndMoveTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
 
@@ -195,3 +195,7 @@ public sealed class KindAndMoveTests(ServerFixture fixture) : IClassFixture<Serv
         return [.. body.GetProperty("items").EnumerateArray().Select(i => i.Str("id"))];
     }
 }
+
+public sealed class KindAndMoveTestsSqlite(Providers.SqliteServer fixture) : KindAndMoveTests(fixture), IClassFixture<Providers.SqliteServer>;
+
+public sealed class KindAndMoveTestsPostgres(Providers.PostgresServer fixture) : KindAndMoveTests(fixture), IClassFixture<Providers.PostgresServer>;

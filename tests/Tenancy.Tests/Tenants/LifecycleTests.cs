@@ -4,7 +4,7 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Suspend, reactivate and terminate, as the Acronis walkthrough does them, and the rules at their edges.</summary>
-public sealed class LifecycleTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class LifecycleTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
 
@@ -167,3 +167,7 @@ public sealed class LifecycleTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Equal(version, partner.Long("version"));
     }
 }
+
+public sealed class LifecycleTestsSqlite(Providers.SqliteServer fixture) : LifecycleTests(fixture), IClassFixture<Providers.SqliteServer>;
+
+public sealed class LifecycleTestsPostgres(Providers.PostgresServer fixture) : LifecycleTests(fixture), IClassFixture<Providers.PostgresServer>;

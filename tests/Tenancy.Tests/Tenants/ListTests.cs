@@ -7,7 +7,7 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>GET /api/2/tenants by uuids, parent_id and subtree_root_id, cursor paging, and /children.</summary>
-public sealed class ListTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class ListTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
 
@@ -190,3 +190,7 @@ public sealed class ListTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         await root.GetAsync($"/api/2/tenants?subtree_root_id={tree.PartnerId}&lod=everything").ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
     }
 }
+
+public sealed class ListTestsSqlite(Providers.SqliteServer fixture) : ListTests(fixture), IClassFixture<Providers.SqliteServer>;
+
+public sealed class ListTestsPostgres(Providers.PostgresServer fixture) : ListTests(fixture), IClassFixture<Providers.PostgresServer>;

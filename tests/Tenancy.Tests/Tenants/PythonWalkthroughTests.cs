@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tenancy.Server.Storage;
 using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Tenants;
@@ -7,13 +8,13 @@ namespace Tenancy.Tests.Tenants;
 /// Runs the original tutorial's Python requests walkthrough, unchanged in style, against a live server.
 /// Needs /usr/bin/python3 with requests (Debian package python3-requests; .ci/run installs it).
 /// </summary>
-public sealed class PythonWalkthroughTests
+public abstract class PythonWalkthroughTests(StorageProvider provider)
 {
     [Fact]
     public async Task TheTutorialsPythonScript_RunsUnchanged_AgainstTenancy()
     {
         Requirements.Need(PythonHasRequests(), "python3 with the requests package (apt-get install python3-requests)");
-        await using var server = TenancyServer.Start();
+        await using var server = TenancyServer.Start(provider);
         var script = Path.Combine(AppContext.BaseDirectory, "Scripts", "acronis_walkthrough.py");
         var origin = server.BaseAddress.ToString().TrimEnd('/');
 
@@ -45,3 +46,7 @@ public sealed class PythonWalkthroughTests
         return (process.ExitCode, await stdout + await stderr);
     }
 }
+
+public sealed class PythonWalkthroughTestsSqlite() : PythonWalkthroughTests(StorageProvider.Sqlite);
+
+public sealed class PythonWalkthroughTestsPostgres() : PythonWalkthroughTests(StorageProvider.Postgres);

@@ -4,7 +4,7 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>A token reaches its own tenant and that tenant's subtree, nothing above or beside it.</summary>
-public sealed class ReachTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class ReachTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
 
@@ -140,3 +140,7 @@ public sealed class ReachTests(ServerFixture fixture) : IClassFixture<ServerFixt
         Assert.Equal(tree.CustomerId, own.Str("tenant_id"));
     }
 }
+
+public sealed class ReachTestsSqlite(Providers.SqliteServer fixture) : ReachTests(fixture), IClassFixture<Providers.SqliteServer>;
+
+public sealed class ReachTestsPostgres(Providers.PostgresServer fixture) : ReachTests(fixture), IClassFixture<Providers.PostgresServer>;

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using Tenancy.Server.Storage;
 using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>What survives a restart on the same data directory, and the first start's bootstrap credentials.</summary>
-public sealed class RestartTests
+public abstract class RestartTests(StorageProvider provider)
 {
     private static async Task<JsonElement[]> RootClientsAsync(Api api, string rootId)
     {
@@ -16,13 +17,15 @@ public sealed class RestartTests
     [Fact]
     public async Task ARestartedServer_KeepsTheTree_AcceptsOldTokens_AndDoesNotRecreateTheBootstrapClient()
     {
-        string dir, rootId, rootToken;
+        string rootId, rootToken;
         Subtree tree;
         string customerToken;
         JsonElement bootstrapBefore;
-        await using (var first = TenancyServer.Start())
+        await using var store = TestStore.Create(provider);
+        string dir;
+        await using (var first = TenancyServer.Start(store))
         {
-            dir = first.DataDirectory;
+            dir = first.CredentialsDirectory;
             var root = await first.RootAsync();
             rootId = await root.OwnTenantIdAsync();
             tree = await root.BuildSubtreeAsync();
@@ -33,7 +36,7 @@ public sealed class RestartTests
             tree.CustomerAdmin.Dispose();
         }
 
-        await using var second = TenancyServer.Start(dir);
+        await using var second = TenancyServer.Start(store);
         using var rootAgain = second.WithBearer(rootToken);
         using var customerAgain = second.WithBearer(customerToken);
         var ct = TestContext.Current.CancellationToken;
@@ -59,12 +62,17 @@ public sealed class RestartTests
     {
         var unset = new Dictionary<string, string?> { ["Tenancy:Bootstrap:ClientId"] = null, ["Tenancy:Bootstrap:ClientSecret"] = null };
         string dir, written;
-        await using (var server = TenancyServer.Start(settings: unset))
+        await using var store = TestStore.Create(provider);
+        await using (var server = TenancyServer.Start(store, unset))
         {
-            dir = server.DataDirectory;
+            dir = server.CredentialsDirectory;
             var file = Path.Combine(dir, "bootstrap-credentials.json");
             Assert.True(File.Exists(file), $"{file} was not written");
-            Assert.True(File.Exists(Path.Combine(dir, "tenancy.db")), "the credentials must lie next to the database");
+            if (provider == StorageProvider.Sqlite)
+            {
+                Assert.True(File.Exists(Path.Combine(dir, "tenancy.db")), "the credentials must lie next to the database");
+            }
+
             if (!OperatingSystem.IsWindows())
             {
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
@@ -82,10 +90,14 @@ public sealed class RestartTests
         }
 
         // A restart finds the root and leaves the credentials as they were.
-        await using var again = TenancyServer.Start(dir, unset);
+        await using var again = TenancyServer.Start(store, unset);
         Assert.Equal(written, await File.ReadAllTextAsync(Path.Combine(dir, "bootstrap-credentials.json"), TestContext.Current.CancellationToken));
         var same = JsonDocument.Parse(written).RootElement;
         using var login = await again.LoginAsync(same.Str("client_id"), same.Str("client_secret"));
         Assert.Single(await RootClientsAsync(login, same.Str("tenant_id")));
     }
 }
+
+public sealed class RestartTestsSqlite() : RestartTests(StorageProvider.Sqlite);
+
+public sealed class RestartTestsPostgres() : RestartTests(StorageProvider.Postgres);

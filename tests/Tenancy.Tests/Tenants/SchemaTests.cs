@@ -6,7 +6,7 @@ using Xunit.Sdk;
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Responses against the published /api/2 schemas, and proof that the validator does refuse.</summary>
-public sealed class SchemaTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class SchemaTests(ServerFixture fixture)
 {
     private static readonly string[] LegalOnly = ["legal"];
 
@@ -84,3 +84,7 @@ public sealed class SchemaTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Throws<FailException>(() => Spec.AssertValid("tenantBatch", Parse("""{"timestamp": "2020-01-01T00:00:00", "items": [{"id": "x"}]}""")));
     }
 }
+
+public sealed class SchemaTestsSqlite(Providers.SqliteServer fixture) : SchemaTests(fixture), IClassFixture<Providers.SqliteServer>;
+
+public sealed class SchemaTestsPostgres(Providers.PostgresServer fixture) : SchemaTests(fixture), IClassFixture<Providers.PostgresServer>;

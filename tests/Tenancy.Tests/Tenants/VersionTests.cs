@@ -5,7 +5,7 @@ using Tenancy.Tests.Infrastructure;
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Optimistic concurrency: every change quotes the version it was based on.</summary>
-public sealed class VersionTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class VersionTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
 
@@ -135,3 +135,7 @@ public sealed class VersionTests(ServerFixture fixture) : IClassFixture<ServerFi
         }
     }
 }
+
+public sealed class VersionTestsSqlite(Providers.SqliteServer fixture) : VersionTests(fixture), IClassFixture<Providers.SqliteServer>;
+
+public sealed class VersionTestsPostgres(Providers.PostgresServer fixture) : VersionTests(fixture), IClassFixture<Providers.PostgresServer>;
