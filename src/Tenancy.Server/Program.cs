@@ -3,8 +3,10 @@ using Scalar.AspNetCore;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Http;
+using Tenancy.Server.Nse;
 using Tenancy.Server.Storage;
 using Tenancy.Server.Tenants;
+using Tenancy.Server.Usage;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -28,6 +30,10 @@ builder.Services.AddSingleton<TenantStore>();
 builder.Services.AddSingleton<TenantService>();
 builder.Services.AddSingleton<ClientStore>();
 builder.Services.AddSingleton<ClientService>();
+builder.Services.AddSingleton<BillingStore>();
+builder.Services.AddSingleton<UsageStore>();
+builder.Services.AddSingleton<UsageService>();
+builder.Services.AddSingleton<NseTenantStore>();
 builder.Services.AddTenancyAuth(builder.Configuration);
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
 {
@@ -49,6 +55,9 @@ app.MapScalarApiReference("/docs");
 app.MapIdp();
 app.MapTenants();
 app.MapClients();
+app.MapSubscriptions();
+app.MapUsage();
+app.MapNse();
 
 app.Run();
 
