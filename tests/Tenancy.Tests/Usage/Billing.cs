@@ -84,6 +84,10 @@ public abstract class BillingTest : IAsyncLifetime
 
     protected static double Num(JsonElement e, string name) => e.GetProperty(name).GetDouble();
 
+    protected static string ReportUrl(string tenantId, DateTimeOffset from, DateTimeOffset to, string format = "json") =>
+        $"/api/2/usage/tenants/{tenantId}/report?from={Uri.EscapeDataString(from.ToString("O"))}" +
+        $"&to={Uri.EscapeDataString(to.ToString("O"))}&format={format}";
+
     /// <summary>A client that sends HTTP Basic with an API client's id and secret.</summary>
     protected HttpClient Basic(string clientId, string secret)
     {
