@@ -173,6 +173,47 @@ public sealed class BillingTests : BillingTest
     }
 
     [Fact]
+    public async Task Report_AfterASubtreeIsTerminatedThroughApi2_StillShowsTheDescendantsUsage()
+    {
+        var (partnerId, partner) = await PartnerAsync();
+        var customer = (await CreateNseAsync(partner)).Str("id");
+        var unit = (await CreateNseAsync(partner, parentId: customer)).Str("id");
+        var number = await SubscribeAsync(partner, unit);
+        await PushAsync(partner, Sample(unit, number, "extreme", 2, T0));
+        await partner.PutJsonAsync($"/api/2/tenants/{customer}", new { version = 1, enabled = false }).ExpectAsync(HttpStatusCode.OK);
+        using (var terminated = await partner.DeleteAsync($"/api/2/tenants/{customer}?version=2"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, terminated.StatusCode);
+        }
+
+        var report = await partner.GetAsync(ReportUrl(partnerId, T0.AddHours(-1), T0.AddHours(1))).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(unit, Assert.Single(report.GetProperty("items").EnumerateArray()).Str("tenant_id"));
+    }
+
+    [Fact]
+    public async Task Report_OfANewTenant_NeverShowsADeletedPredecessorsUsage()
+    {
+        var (partnerId, partner) = await PartnerAsync();
+        var old = (await CreateNseAsync(partner)).Str("id");
+        var number = await SubscribeAsync(partner, old);
+        await PushAsync(partner, Sample(old, number, "standard", 7, T0));
+        using (var deleted = await partner.DeleteAsync($"/api/v2.1/tenants/{old}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        // The newest tenant's internal key may be handed out again: the newcomer can sit where the old one sat.
+        var newcomer = (await CreateNseAsync(partner)).Str("id");
+        var newcomerApi = await partner.CreateClientAndLoginAsync(newcomer);
+        var own = await newcomerApi.GetAsync(ReportUrl(newcomer, T0.AddHours(-1), T0.AddHours(1))).ExpectAsync(HttpStatusCode.OK);
+        var parent = await partner.GetAsync(ReportUrl(partnerId, T0.AddHours(-1), T0.AddHours(1))).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Empty(own.GetProperty("items").EnumerateArray());
+        Assert.Equal(old, Assert.Single(parent.GetProperty("items").EnumerateArray()).Str("tenant_id"));
+    }
+
+    [Fact]
     public async Task Report_IncludesSuspendedTenants()
     {
         var (partnerId, partner) = await PartnerAsync();
