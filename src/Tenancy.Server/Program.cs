@@ -3,8 +3,10 @@ using Scalar.AspNetCore;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Http;
+using Tenancy.Server.Nse;
 using Tenancy.Server.Storage;
 using Tenancy.Server.Tenants;
+using Tenancy.Server.Usage;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -15,7 +17,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 builder.WebHost.ConfigureKestrel(o =>
 {
     o.AddServerHeader = false;
-    o.Limits.MaxRequestBodySize = JsonBody.MaxBytes + 1;
+    // JSON bodies are capped at 1 MiB by JsonBody, with an answer in the dialect's envelope. Kestrel's own
+    // cap is higher so that it can still read and discard a refused body and the client gets that answer
+    // instead of a reset connection.
+    o.Limits.MaxRequestBodySize = 8 * JsonBody.MaxBytes;
 });
 
 builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
@@ -28,6 +33,10 @@ builder.Services.AddSingleton<TenantStore>();
 builder.Services.AddSingleton<TenantService>();
 builder.Services.AddSingleton<ClientStore>();
 builder.Services.AddSingleton<ClientService>();
+builder.Services.AddSingleton<BillingStore>();
+builder.Services.AddSingleton<UsageStore>();
+builder.Services.AddSingleton<UsageService>();
+builder.Services.AddSingleton<NseTenantStore>();
 builder.Services.AddTenancyAuth(builder.Configuration);
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
 {
@@ -57,6 +66,9 @@ app.MapHealth();
 app.MapIdp();
 app.MapTenants();
 app.MapClients();
+app.MapSubscriptions();
+app.MapUsage();
+app.MapNse();
 
 app.Run();
 

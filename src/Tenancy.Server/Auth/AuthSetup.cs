@@ -8,6 +8,8 @@ namespace Tenancy.Server.Auth;
 
 public static class AuthSetup
 {
+    public const string Scheme = "Tenancy";
+
     /// <summary>
     /// Bearer tokens are verified with the store's keys, then the client and its tenant path are checked
     /// against the store on every request, so suspension, deletion and disabling apply at once.
@@ -20,7 +22,14 @@ public static class AuthSetup
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<ClientAuthenticator>();
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // Bearer everywhere; on /api/v2.1 also HTTP Basic with an API client's id and secret.
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Bearer, or Basic on /api/v2.1", o => o.ForwardDefaultSelector = ctx =>
+                Dialect.IsNse(ctx) && BasicAuthenticationHandler.IsBasic(ctx.Request.Headers.Authorization)
+                    ? BasicAuthenticationHandler.SchemeName
+                    : JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((o, keys) =>
         {
             o.MapInboundClaims = false;

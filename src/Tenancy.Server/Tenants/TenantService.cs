@@ -124,7 +124,17 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
             }
 
             var (columns, newParent) = plan.Value;
-            if (await store.UpdateAsync(tenant, expectedVersion, columns, newParent, Now(), ct))
+            bool written;
+            try
+            {
+                written = await store.UpdateAsync(tenant, expectedVersion, columns, newParent, Now(), ct);
+            }
+            catch (Exception e) when (Database.IsConstraintViolation(e) && changes.Code.IsSet)
+            {
+                return new Duplicate("code", $"The code '{changes.Code.Value}' is already taken.");
+            }
+
+            if (written)
             {
                 break;
             }
@@ -178,7 +188,7 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
                 $"Tenant {tenant.Id} is enabled; disable it before deleting it.");
         }
 
-        return await store.DeleteAsync(tenant, expectedVersion, DeleteMode.RequireDisabled, ct)
+        return await store.DeleteAsync(tenant, expectedVersion, DeleteMode.RequireDisabled, Now(), ct)
             ? Done.Value
             : (await ConflictOrGoneAsync(tenant.Id, ct)).Error!;
     }
@@ -195,7 +205,7 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
         var tenant = found.Value;
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            if (await store.DeleteAsync(tenant, tenant.Version, DeleteMode.LeafOnly, ct))
+            if (await store.DeleteAsync(tenant, tenant.Version, DeleteMode.LeafOnly, Now(), ct))
             {
                 return Done.Value;
             }
@@ -206,10 +216,12 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
                 return new NotFound($"Tenant {tenant.Id} was not found.");
             }
 
-            if ((await store.WithChildrenAsync([current.Seq], ct)).Count > 0)
+            var children = await store.ChildrenAsync(current.Seq, 0, 4, ct);
+            if (children.Count > 0)
             {
+                var named = string.Join(", ", children.Take(3).Select(c => c.Id)) + (children.Count > 3 ? ", ..." : "");
                 return new RuleViolation(Rule.HasChildren,
-                    $"Tenant {tenant.Id} has sub-tenants; delete them first.");
+                    $"Tenant {tenant.Id} has sub-tenants ({named}); delete them first.");
             }
 
             tenant = current;

@@ -219,9 +219,11 @@ public sealed class TenantStore(Database db)
     /// Deletes a tenant at <paramref name="expectedVersion"/> with its whole subtree, in one transaction;
     /// API clients and everything else keyed to those tenants go with them (foreign keys cascade).
     /// The conditions of <paramref name="mode"/> are part of the statement, so a concurrent change
-    /// makes it match nothing instead of deleting too much.
+    /// makes it match nothing instead of deleting too much. The billing identity of every deleted
+    /// tenant goes to the archive in the same transaction (rolled back with it when nothing matched).
     /// </summary>
-    public async Task<bool> DeleteAsync(Tenant tenant, long expectedVersion, DeleteMode mode, CancellationToken ct = default)
+    public async Task<bool> DeleteAsync(
+        Tenant tenant, long expectedVersion, DeleteMode mode, long deletedAt, CancellationToken ct = default)
     {
         var condition = mode switch
         {
@@ -232,6 +234,7 @@ public sealed class TenantStore(Database db)
         await using var c = await db.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         var args = new { seq = tenant.Seq, expectedVersion, path = tenant.Path, upper = TreePath.UpperBound(tenant.Path) };
+        await TenantArchive.WriteAsync(db, c, tx, tenant, deletedAt, ct);
         var n = await c.ExecuteAsync(new CommandDefinition(
             "DELETE FROM tenants WHERE seq = @seq AND version = @expectedVersion" + condition,
             args, tx, cancellationToken: ct));

@@ -1,6 +1,6 @@
 -- The tenant tree. Timestamps are unix microseconds (UTC).
 CREATE TABLE tenants (
-  seq                  INTEGER PRIMARY KEY,
+  seq                  INTEGER PRIMARY KEY AUTOINCREMENT,
   id                   TEXT    NOT NULL UNIQUE,
   parent_seq           INTEGER NULL REFERENCES tenants(seq) ON DELETE CASCADE,
   parent_id            TEXT    NOT NULL,

@@ -1,0 +1,41 @@
+using Dapper;
+using Tenancy.Server.Storage;
+using Tenancy.Server.Tenants;
+
+namespace Tenancy.Server.Nse;
+
+/// <summary>The /api/v2.1 tenant list: a subtree sorted by one column, paged by offset.</summary>
+public sealed class NseTenantStore(Database db)
+{
+    /// <summary>Sort keys of the wire and their columns; each has an index (created_at, name, code, id).</summary>
+    public static readonly IReadOnlyDictionary<string, string> SortColumns = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["created"] = "created_at",
+        ["name"] = "name",
+        ["code"] = "code",
+        ["id"] = "id",
+    };
+
+    public async Task<(IReadOnlyList<Tenant> Page, long Total)> PageAsync(
+        string subtreePath, string sortBy, bool ascending, long offset, int limit, CancellationToken ct = default)
+    {
+        var direction = ascending ? "ASC" : "DESC";
+        // Only code can be null: tenants without one sort as the smallest on both providers.
+        var nulls = sortBy == "code" ? (ascending ? " NULLS FIRST" : " NULLS LAST") : "";
+        var args = new { path = subtreePath, upper = TreePath.UpperBound(subtreePath), offset, limit };
+        await using var c = await db.OpenAsync(ct);
+        var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM tenants WHERE path >= @path AND path < @upper", args, cancellationToken: ct));
+        if (offset >= total)
+        {
+            return ([], total);
+        }
+
+        // The column comes from the closed SortColumns map, never from the request text.
+        var rows = await c.QueryAsync<Tenant>(new CommandDefinition(
+            $"SELECT {TenantStore.Columns} FROM tenants WHERE path >= @path AND path < @upper " +
+            $"ORDER BY {SortColumns[sortBy]} {direction}{nulls}, seq {direction} LIMIT @limit OFFSET @offset",
+            args, cancellationToken: ct));
+        return (rows.AsList(), total);
+    }
+}

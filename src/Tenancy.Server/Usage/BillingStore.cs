@@ -1,0 +1,82 @@
+using Dapper;
+using Tenancy.Server.Storage;
+
+namespace Tenancy.Server.Usage;
+
+/// <summary>SQL for the service level catalogue, subscriptions and commitments.</summary>
+public sealed class BillingStore(Database db)
+{
+    public async Task<IReadOnlyList<ServiceLevel>> ServiceLevelsAsync(CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<ServiceLevel>(new CommandDefinition(
+            "SELECT name, position, description FROM service_levels ORDER BY position", cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>Adds a subscription; false when the number is already taken.</summary>
+    public async Task<bool> InsertSubscriptionAsync(Subscription s, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO subscriptions (number, tenant_id, created_at) VALUES (@Number, @TenantId, @CreatedAt) " +
+            "ON CONFLICT (number) DO NOTHING", s, cancellationToken: ct)) == 1;
+    }
+
+    public async Task<Subscription?> GetSubscriptionAsync(string number, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<Subscription>(new CommandDefinition(
+            "SELECT number, tenant_id, created_at FROM subscriptions WHERE number = @number",
+            new { number }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<Subscription>> SubscriptionsOfAsync(string tenantId, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<Subscription>(new CommandDefinition(
+            "SELECT number, tenant_id, created_at FROM subscriptions WHERE tenant_id = @tenantId ORDER BY number",
+            new { tenantId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>
+    /// Appends a commitment and, when it is the newest of its subscription and service level, makes it
+    /// the one in force. False when one with the same effective_from exists.
+    /// </summary>
+    public async Task<bool> AddCommitmentAsync(Commitment commitment, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await Database.BeginWriteAsync(c, ct);
+        var n = await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO commitments (subscription, service_level, effective_from, committed, recorded_at) " +
+            "VALUES (@Subscription, @ServiceLevel, @EffectiveFrom, @Committed, @RecordedAt) " +
+            "ON CONFLICT (subscription, service_level, effective_from) DO NOTHING",
+            commitment, tx, cancellationToken: ct));
+        if (n == 0)
+        {
+            return false;
+        }
+
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO usage_current (subscription, service_level, consumed, consumed_at, committed, committed_from) " +
+            "VALUES (@Subscription, @ServiceLevel, 0, NULL, @Committed, @EffectiveFrom) " +
+            "ON CONFLICT (subscription, service_level) DO UPDATE " +
+            "SET committed = excluded.committed, committed_from = excluded.committed_from " +
+            "WHERE usage_current.committed_from IS NULL OR excluded.committed_from > usage_current.committed_from",
+            commitment, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<Commitment>> CommitmentsAsync(string number, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<Commitment>(new CommandDefinition(
+            "SELECT c.subscription, c.service_level, c.effective_from, c.committed, c.recorded_at FROM commitments c " +
+            "JOIN service_levels l ON l.name = c.service_level " +
+            "WHERE c.subscription = @number ORDER BY l.position, c.effective_from",
+            new { number }, cancellationToken: ct));
+        return rows.AsList();
+    }
+}

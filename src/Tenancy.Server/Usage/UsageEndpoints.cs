@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tenancy.Server.Auth;
+using Tenancy.Server.Errors;
+using Tenancy.Server.Http;
+using Tenancy.Server.Tenants;
+
+namespace Tenancy.Server.Usage;
+
+/// <summary>Usage ingestion, current usage, subtree roll-ups and period reports (/api/2/usage).</summary>
+public static class UsageEndpoints
+{
+    public sealed record ReportQuery(string? From, string? To, string? Format);
+
+    public static RouteGroupBuilder MapUsage(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/2/usage").WithTags("Usage").RequireAuthorization();
+        group.MapPost("/", Ingest).WithSummary(
+            "Push a batch of consumed values; re-sent samples are ignored; 200 with per-item errors for refused items");
+        group.MapGet("/tenants/{tenantId}", Current).WithSummary("Current usage of a tenant per subscription and service level");
+        group.MapGet("/tenants/{tenantId}/rollup", Rollup).WithSummary("Current usage of a tenant's whole subtree per service level");
+        group.MapGet("/tenants/{tenantId}/report", Report).WithSummary(
+            "Average and peak usage over [from, to) per tenant, subscription and service level; JSON, or CSV with format=csv or Accept: text/csv");
+        return group;
+    }
+
+    private static async Task<Results<Ok<IngestJson>, JsonHttpResult<AcronisErrorBody>>> Ingest(
+        HttpRequest request, Caller caller, UsageService usage, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, ct);
+        if (!body.IsOk)
+        {
+            return AcronisErrors.ToResult(body.Error);
+        }
+
+        if (!body.Value.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            return AcronisErrors.ToResult(new Invalid("items", "items is required: an array of usage samples."));
+        }
+
+        if (items.GetArrayLength() > UsageService.MaxBatch)
+        {
+            return AcronisErrors.ToResult(new Invalid("items", $"A batch may hold at most {UsageService.MaxBatch} items."));
+        }
+
+        var outcome = await usage.IngestAsync(caller, [.. items.EnumerateArray().Select(UsageBodies.Item)], ct);
+        return TypedResults.Ok(IngestJson.From(outcome));
+    }
+
+    private static async Task<Results<Ok<TenantUsageJson>, JsonHttpResult<AcronisErrorBody>>> Current(
+        string tenantId, Caller caller, UsageService usage, CancellationToken ct)
+    {
+        var result = await usage.UsageOfAsync(caller, tenantId, ct);
+        return result.IsOk
+            ? TypedResults.Ok(new TenantUsageJson(Ids.Normalize(tenantId)!, result.Value))
+            : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<RollupJson>, JsonHttpResult<AcronisErrorBody>>> Rollup(
+        string tenantId, Caller caller, UsageService usage, CancellationToken ct)
+    {
+        var result = await usage.RollupAsync(caller, tenantId, ct);
+        return result.IsOk
+            ? TypedResults.Ok(new RollupJson(Ids.Normalize(tenantId)!, result.Value))
+            : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<ReportJson>, ContentHttpResult, JsonHttpResult<AcronisErrorBody>>> Report(
+        string tenantId, [AsParameters] ReportQuery q, HttpRequest request, Caller caller, UsageService usage, CancellationToken ct)
+    {
+        var csv = q.Format switch
+        {
+            null => request.Headers.Accept.ToString().Contains(UsageCsv.ContentType, StringComparison.OrdinalIgnoreCase),
+            "csv" => true,
+            "json" => false,
+            _ => (bool?)null,
+        };
+        if (csv is null)
+        {
+            return AcronisErrors.ToResult(new Invalid("format", "format must be json or csv."));
+        }
+
+        var from = UsageBodies.Time(q.From, "from");
+        var to = UsageBodies.Time(q.To, "to");
+        if (!from.IsOk || !to.IsOk)
+        {
+            return AcronisErrors.ToResult((from.Error ?? to.Error)!);
+        }
+
+        var result = await usage.ReportAsync(caller, tenantId, from.Value, to.Value, ct);
+        if (!result.IsOk)
+        {
+            return AcronisErrors.ToResult(result.Error);
+        }
+
+        var rows = result.Value.Select(ReportRowJson.From).ToList();
+        return csv.Value
+            ? TypedResults.Text(UsageCsv.Write(rows), UsageCsv.ContentType)
+            : TypedResults.Ok(new ReportJson(Ids.Normalize(tenantId)!, Timestamps.Format(from.Value), Timestamps.Format(to.Value), rows));
+    }
+}

@@ -1,0 +1,156 @@
+using Dapper;
+using Tenancy.Server.Storage;
+using Tenancy.Server.Tenants;
+
+namespace Tenancy.Server.Usage;
+
+/// <summary>SQL for usage: ingestion, the current usage of tenants, subtree roll-ups and period reports.</summary>
+public sealed class UsageStore(Database db)
+{
+    /// <summary>A subscription of a live tenant, with where that tenant sits in the tree.</summary>
+    public sealed class Owner
+    {
+        public string Number { get; init; } = "";
+        public string TenantId { get; init; } = "";
+        public string TenantPath { get; init; } = "";
+    }
+
+    private sealed class CurrentRow
+    {
+        public string TenantId { get; init; } = "";
+        public string Subscription { get; init; } = "";
+        public string? ServiceLevel { get; init; }
+        public double Consumed { get; init; }
+        public double Committed { get; init; }
+    }
+
+    /// <summary>Of the given subscription numbers, those whose tenant is live.</summary>
+    public async Task<Dictionary<string, Owner>> OwnersAsync(IReadOnlyCollection<string> numbers, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<Owner>(new CommandDefinition(
+            "SELECT s.number, s.tenant_id, t.path AS tenant_path FROM subscriptions s JOIN tenants t ON t.id = s.tenant_id " +
+            $"WHERE {db.In("s.number", "numbers")}", new { numbers = numbers.ToArray() }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Number, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Records samples in one transaction. A sample whose key (subscription, service level, time) is
+    /// already stored is skipped, so a re-sent batch changes nothing; a stored sample becomes the
+    /// current value only when it is newer than the current one.
+    /// </summary>
+    public async Task<(int Applied, int Duplicates)> IngestAsync(IReadOnlyList<Sample> samples, long now, CancellationToken ct = default)
+    {
+        var applied = 0;
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await Database.BeginWriteAsync(c, ct);
+        foreach (var s in samples)
+        {
+            var args = new { s.Subscription, s.ServiceLevel, s.SampledAt, s.Consumed, now };
+            if (await c.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO usage_samples (subscription, service_level, sampled_at, consumed, received_at) " +
+                "VALUES (@Subscription, @ServiceLevel, @SampledAt, @Consumed, @now) " +
+                "ON CONFLICT (subscription, service_level, sampled_at) DO NOTHING", args, tx, cancellationToken: ct)) == 0)
+            {
+                continue;
+            }
+
+            applied++;
+            await c.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO usage_current (subscription, service_level, consumed, consumed_at, committed, committed_from) " +
+                "VALUES (@Subscription, @ServiceLevel, @Consumed, @SampledAt, 0, NULL) " +
+                "ON CONFLICT (subscription, service_level) DO UPDATE " +
+                "SET consumed = excluded.consumed, consumed_at = excluded.consumed_at " +
+                "WHERE usage_current.consumed_at IS NULL OR excluded.consumed_at > usage_current.consumed_at",
+                args, tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+        return (applied, samples.Count - applied);
+    }
+
+    /// <summary>The usage map of each given tenant; a tenant without subscriptions has none.</summary>
+    public async Task<Dictionary<string, UsageMap>> CurrentAsync(IReadOnlyCollection<string> tenantIds, CancellationToken ct = default)
+    {
+        var maps = new Dictionary<string, UsageMap>(StringComparer.Ordinal);
+        if (tenantIds.Count == 0)
+        {
+            return maps;
+        }
+
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<CurrentRow>(new CommandDefinition(
+            "SELECT s.tenant_id, s.number AS subscription, u.service_level, " +
+            "COALESCE(u.consumed, 0.0) AS consumed, COALESCE(u.committed, 0.0) AS committed " +
+            "FROM subscriptions s LEFT JOIN usage_current u ON u.subscription = s.number " +
+            "LEFT JOIN service_levels l ON l.name = u.service_level " +
+            $"WHERE {db.In("s.tenant_id", "tenantIds")} ORDER BY s.tenant_id, s.number, l.position",
+            new { tenantIds = tenantIds.ToArray() }, cancellationToken: ct));
+        foreach (var subscription in rows.GroupBy(r => (r.TenantId, r.Subscription)))
+        {
+            if (!maps.TryGetValue(subscription.Key.TenantId, out var map))
+            {
+                maps[subscription.Key.TenantId] = map = [];
+            }
+
+            map[subscription.Key.Subscription] = [.. subscription
+                .Where(r => r.ServiceLevel is not null)
+                .Select(r => UsageLine.Of(r.ServiceLevel!, r.Consumed, r.Committed))];
+        }
+
+        return maps;
+    }
+
+    /// <summary>
+    /// The current usage of a whole subtree per service level, in one set-based statement: the
+    /// subtree is a range on the materialized path, joined to the current-usage rows. Burst is summed
+    /// per subscription and level, so one subscription's spare capacity does not hide another's burst.
+    /// </summary>
+    public async Task<IReadOnlyList<UsageLine>> RollupAsync(string path, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<(string ServiceLevel, double Consumed, double Committed, double Burst)>(new CommandDefinition(
+            "SELECT u.service_level, SUM(u.consumed) AS consumed, SUM(u.committed) AS committed, " +
+            "SUM(CASE WHEN u.consumed > u.committed THEN u.consumed - u.committed ELSE 0.0 END) AS burst " +
+            "FROM tenants t JOIN subscriptions s ON s.tenant_id = t.id " +
+            "JOIN usage_current u ON u.subscription = s.number JOIN service_levels l ON l.name = u.service_level " +
+            "WHERE t.path >= @path AND t.path < @upper GROUP BY u.service_level, l.position ORDER BY l.position",
+            new { path, upper = TreePath.UpperBound(path) }, cancellationToken: ct));
+        return [.. rows.Select(r => new UsageLine(
+            r.ServiceLevel, UsageLine.Round(r.Consumed), UsageLine.Round(r.Committed), UsageLine.Round(r.Burst)))];
+    }
+
+    /// <summary>
+    /// Average and peak consumed over [from, to) per tenant, subscription and service level, for the
+    /// live tenants of a subtree and the deleted ones that were in it (by their chain of ids).
+    /// Committed is the commitment in force at the end of the period.
+    /// </summary>
+    public async Task<IReadOnlyList<ReportRow>> ReportAsync(Tenant scope, long from, long to, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var idPath = await TenantArchive.IdPathAsync(db, c, scope, ct);
+        var rows = await c.QueryAsync<ReportRow>(new CommandDefinition(
+            "WITH scope AS (" +
+            "SELECT id, name, code, zuora_account_name, zuora_account_number, CAST(NULL AS BIGINT) AS deleted_at " +
+            "FROM tenants WHERE path >= @path AND path < @upper " +
+            "UNION ALL SELECT id, name, code, zuora_account_name, zuora_account_number, deleted_at " +
+            "FROM tenant_archive WHERE id_path >= @idPath AND id_path < @idUpper) " +
+            "SELECT sc.id AS tenant_id, sc.name AS tenant_name, sc.code AS tenant_code, sc.zuora_account_name, " +
+            "sc.zuora_account_number, sc.deleted_at, h.subscription, h.service_level, " +
+            "AVG(h.consumed) AS average_consumed, MAX(h.consumed) AS peak_consumed, COUNT(*) AS samples, " +
+            "COALESCE((SELECT m.committed FROM commitments m WHERE m.subscription = h.subscription " +
+            "AND m.service_level = h.service_level AND m.effective_from < @to ORDER BY m.effective_from DESC LIMIT 1), 0.0) AS committed " +
+            "FROM scope sc JOIN subscriptions s ON s.tenant_id = sc.id JOIN usage_samples h ON h.subscription = s.number " +
+            "JOIN service_levels l ON l.name = h.service_level " +
+            "WHERE h.sampled_at >= @from AND h.sampled_at < @to " +
+            "GROUP BY sc.id, sc.name, sc.code, sc.zuora_account_name, sc.zuora_account_number, sc.deleted_at, " +
+            "h.subscription, h.service_level, l.position ORDER BY sc.name, sc.id, h.subscription, l.position",
+            new
+            {
+                path = scope.Path, upper = TreePath.UpperBound(scope.Path), idPath, idUpper = TreePath.UpperBound(idPath),
+                from, to,
+            },
+            cancellationToken: ct));
+        return rows.AsList();
+    }
+}
