@@ -79,14 +79,15 @@ public sealed class ClientStore(Database db)
             new { id, at, ip }, cancellationToken: ct));
     }
 
+    internal const string PrincipalSql =
+        "SELECT c.status AS Status, t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath " +
+        "FROM api_clients c JOIN tenants t ON t.seq = c.tenant_seq WHERE c.id = @id";
+
     /// <summary>The client's status with its tenant's position in the tree: what every request checks.</summary>
     public async Task<Principal?> PrincipalAsync(string id, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<Principal>(new CommandDefinition(
-            "SELECT c.status AS Status, t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath " +
-            "FROM api_clients c JOIN tenants t ON t.seq = c.tenant_seq WHERE c.id = @id",
-            new { id }, cancellationToken: ct));
+        return await c.QuerySingleOrDefaultAsync<Principal>(new CommandDefinition(PrincipalSql, new { id }, cancellationToken: ct));
     }
 }
 

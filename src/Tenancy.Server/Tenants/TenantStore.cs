@@ -30,11 +30,25 @@ public sealed class TenantStore(Database db)
         "zuora_account_name", "zuora_account_number", "description", "code",
     };
 
+    // The statements of the hot paths, named so QueryPlanTests can show they are index lookups or range scans.
+    internal const string ByIdSql = $"SELECT {Columns} FROM tenants WHERE id = @id";
+
+    internal const string ChildrenSql =
+        $"SELECT {Columns} FROM tenants WHERE parent_seq = @parentSeq AND seq > @afterSeq ORDER BY seq LIMIT @limit";
+
+    internal const string SubtreeLevelSql =
+        $"SELECT {Columns} FROM tenants WHERE level = @level AND path >= @rootPath AND path > @afterPath " +
+        "AND path < @upper ORDER BY path LIMIT @limit";
+
+    internal string DisabledAmongSql => $"SELECT seq, id FROM tenants WHERE {db.In("seq", "seqs")} AND NOT enabled";
+
+    internal string WithChildrenSql => $"SELECT DISTINCT parent_seq FROM tenants WHERE {db.In("parent_seq", "seqs")}";
+
     public async Task<Tenant?> GetAsync(string id, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.QuerySingleOrDefaultAsync<Tenant>(
-            new CommandDefinition($"SELECT {Columns} FROM tenants WHERE id = @id", new { id }, cancellationToken: ct));
+            new CommandDefinition(ByIdSql, new { id }, cancellationToken: ct));
     }
 
     public async Task<Tenant?> GetRootAsync(CancellationToken ct = default)
@@ -54,7 +68,7 @@ public sealed class TenantStore(Database db)
 
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<(long Seq, string Id)>(new CommandDefinition(
-            $"SELECT seq, id FROM tenants WHERE {db.In("seq", "seqs")} AND NOT enabled", new { seqs = seqs.ToArray() }, cancellationToken: ct));
+            DisabledAmongSql, new { seqs = seqs.ToArray() }, cancellationToken: ct));
         return rows.ToDictionary(r => r.Seq, r => r.Id);
     }
 
@@ -68,7 +82,7 @@ public sealed class TenantStore(Database db)
 
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<long>(new CommandDefinition(
-            $"SELECT DISTINCT parent_seq FROM tenants WHERE {db.In("parent_seq", "seqs")}", new { seqs = seqs.ToArray() }, cancellationToken: ct));
+            WithChildrenSql, new { seqs = seqs.ToArray() }, cancellationToken: ct));
         return [.. rows];
     }
 
@@ -92,7 +106,7 @@ public sealed class TenantStore(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<Tenant>(new CommandDefinition(
-            $"SELECT {Columns} FROM tenants WHERE parent_seq = @parentSeq AND seq > @afterSeq ORDER BY seq LIMIT @limit",
+            ChildrenSql,
             new { parentSeq, afterSeq, limit }, cancellationToken: ct));
         return rows.AsList();
     }
@@ -106,8 +120,7 @@ public sealed class TenantStore(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<Tenant>(new CommandDefinition(
-            $"SELECT {Columns} FROM tenants WHERE level = @level AND path >= @rootPath AND path > @afterPath " +
-            "AND path < @upper ORDER BY path LIMIT @limit",
+            SubtreeLevelSql,
             new { level, rootPath, afterPath, upper = TreePath.UpperBound(rootPath), limit }, cancellationToken: ct));
         return rows.AsList();
     }
@@ -260,7 +273,7 @@ public sealed class TenantStore(Database db)
 
     internal static async Task<Tenant?> GetAsync(DbConnection c, DbTransaction? tx, string id, CancellationToken ct) =>
         await c.QuerySingleOrDefaultAsync<Tenant>(
-            new CommandDefinition($"SELECT {Columns} FROM tenants WHERE id = @id", new { id }, tx, cancellationToken: ct));
+            new CommandDefinition(ByIdSql, new { id }, tx, cancellationToken: ct));
 
     private static Tenant Clone(Tenant t, long seq, string path, string parentId) => new()
     {

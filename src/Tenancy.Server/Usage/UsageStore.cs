@@ -101,6 +101,13 @@ public sealed class UsageStore(Database db)
         return maps;
     }
 
+    internal const string RollupSql =
+        "SELECT u.service_level, SUM(u.consumed) AS consumed, SUM(u.committed) AS committed, " +
+        "SUM(CASE WHEN u.consumed > u.committed THEN u.consumed - u.committed ELSE 0.0 END) AS burst " +
+        "FROM tenants t JOIN subscriptions s ON s.tenant_id = t.id " +
+        "JOIN usage_current u ON u.subscription = s.number JOIN service_levels l ON l.name = u.service_level " +
+        "WHERE t.path >= @path AND t.path < @upper GROUP BY u.service_level, l.position ORDER BY l.position";
+
     /// <summary>
     /// The current usage of a whole subtree per service level, in one set-based statement: the
     /// subtree is a range on the materialized path, joined to the current-usage rows. Burst is summed
@@ -110,11 +117,7 @@ public sealed class UsageStore(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<(string ServiceLevel, double Consumed, double Committed, double Burst)>(new CommandDefinition(
-            "SELECT u.service_level, SUM(u.consumed) AS consumed, SUM(u.committed) AS committed, " +
-            "SUM(CASE WHEN u.consumed > u.committed THEN u.consumed - u.committed ELSE 0.0 END) AS burst " +
-            "FROM tenants t JOIN subscriptions s ON s.tenant_id = t.id " +
-            "JOIN usage_current u ON u.subscription = s.number JOIN service_levels l ON l.name = u.service_level " +
-            "WHERE t.path >= @path AND t.path < @upper GROUP BY u.service_level, l.position ORDER BY l.position",
+            RollupSql,
             new { path, upper = TreePath.UpperBound(path) }, cancellationToken: ct));
         return [.. rows.Select(r => new UsageLine(
             r.ServiceLevel, UsageLine.Round(r.Consumed), UsageLine.Round(r.Committed), UsageLine.Round(r.Burst)))];

@@ -1,0 +1,79 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Tenancy.Server.Clients;
+using Tenancy.Server.Storage;
+using Tenancy.Server.Tenants;
+using Tenancy.Server.Usage;
+using Tenancy.Tests.Infrastructure;
+
+namespace Tenancy.Tests.Storage;
+
+/// <summary>
+/// The statements of the hot paths (token check, reading a tenant with its reach check, paging a
+/// subtree, rolling up usage) are index lookups or index range scans, never a scan of the tenant table:
+/// their cost follows the page or subtree asked for, not the size of the installation.
+/// PostgreSQL's planner prefers sequential scans on small tables, so its plans are taken with
+/// sequential scans disabled: a plan that still scans has no usable index.
+/// </summary>
+public abstract class QueryPlanTests(ServerFixture fixture, ITestOutputHelper output)
+{
+    private readonly TenancyServer _server = fixture.Server;
+
+    public static TheoryData<string> Statements => ["tenant by id", "disabled on path", "has children", "children page", "subtree level page", "token principal", "usage roll-up"];
+
+    [Theory]
+    [MemberData(nameof(Statements))]
+    public async Task HotStatement_UsesAnIndex_AndNeverScansATable(string name)
+    {
+        var tenants = _server.Services.GetRequiredService<TenantStore>();
+        var (sql, args) = name switch
+        {
+            "tenant by id" => (TenantStore.ByIdSql, (object)new { id = Guid.NewGuid().ToString() }),
+            "disabled on path" => (tenants.DisabledAmongSql, new { seqs = new long[] { 1, 7, 42 } }),
+            "has children" => (tenants.WithChildrenSql, new { seqs = new long[] { 1, 7, 42 } }),
+            "children page" => (TenantStore.ChildrenSql, new { parentSeq = 7L, afterSeq = 0L, limit = 100 }),
+            "subtree level page" => (TenantStore.SubtreeLevelSql, new { level = 3, rootPath = "/1/7/", afterPath = "", upper = "/1/70", limit = 100 }),
+            "token principal" => (ClientStore.PrincipalSql, new { id = Guid.NewGuid().ToString() }),
+            "usage roll-up" => (UsageStore.RollupSql, new { path = "/1/7/", upper = "/1/70" }),
+            _ => throw new ArgumentOutOfRangeException(nameof(name)),
+        };
+
+        await using var connection = await _server.OpenStoreAsync();
+        var plan = await PlanAsync(connection, _server.Provider, sql, args);
+        output.WriteLine($"{name} ({_server.Provider}):\n{string.Join('\n', plan)}");
+
+        if (_server.Provider == StorageProvider.Sqlite)
+        {
+            // "SCAN x" is a full scan of x; "SEARCH x USING ..." is an index lookup or range.
+            Assert.DoesNotContain(plan, line => line.StartsWith("SCAN ", StringComparison.Ordinal));
+            Assert.Contains(plan, line => line.StartsWith("SEARCH ", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.DoesNotContain(plan, line => line.Contains("Seq Scan on tenants", StringComparison.Ordinal)
+                || line.Contains("Seq Scan on api_clients", StringComparison.Ordinal)
+                || line.Contains("Seq Scan on subscriptions", StringComparison.Ordinal)
+                || line.Contains("Seq Scan on usage_current", StringComparison.Ordinal));
+            Assert.Contains(plan, line => line.Contains("Index", StringComparison.Ordinal));
+        }
+    }
+
+    private static async Task<List<string>> PlanAsync(DbConnection connection, StorageProvider provider, string sql, object args)
+    {
+        if (provider == StorageProvider.Sqlite)
+        {
+            var rows = await connection.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>($"EXPLAIN QUERY PLAN {sql}", args);
+            return [.. rows.Select(r => r.Detail)];
+        }
+
+        await connection.ExecuteAsync("SET enable_seqscan = off");
+        return [.. await connection.QueryAsync<string>($"EXPLAIN {sql}", args)];
+    }
+}
+
+public sealed class QueryPlanTestsSqlite(Providers.SqliteServer fixture, ITestOutputHelper output)
+    : QueryPlanTests(fixture, output), IClassFixture<Providers.SqliteServer>;
+
+public sealed class QueryPlanTestsPostgres(Providers.PostgresServer fixture, ITestOutputHelper output)
+    : QueryPlanTests(fixture, output), IClassFixture<Providers.PostgresServer>;
