@@ -10,9 +10,10 @@ namespace Tenancy.Server.Storage;
 /// </summary>
 public static class Migrator
 {
-    public static void Apply(Database database)
+    /// <summary>Applies the pending migrations; with <paramref name="through"/> ("0002"), only those up to that one.</summary>
+    public static void Apply(Database database, string? through = null)
     {
-        var result = Engine(database).PerformUpgrade();
+        var result = Engine(database, through).PerformUpgrade();
         if (!result.Successful)
         {
             throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed.", result.Error);
@@ -23,14 +24,16 @@ public static class Migrator
     public static IReadOnlyList<string> Pending(Database database) =>
         [.. Engine(database).GetScriptsToExecute().Select(s => s.Name)];
 
-    private static UpgradeEngine Engine(Database database)
+    private static UpgradeEngine Engine(Database database, string? through = null)
     {
         var prefix = $"Tenancy.Server.Storage.Migrations.{database.Provider}.";
+        bool Wanted(string name) => name.StartsWith(prefix, StringComparison.Ordinal)
+            && (through is null || string.CompareOrdinal(name, prefix.Length, through, 0, through.Length) <= 0);
         UpgradeEngineBuilder builder = database.Provider == StorageProvider.Postgres
             ? DeployChanges.To.PostgresqlDatabase(database.ConnectionString)
             : DeployChanges.To.SqliteDatabase(database.ConnectionString);
         return builder
-            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.StartsWith(prefix, StringComparison.Ordinal))
+            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, Wanted)
             .WithTransactionPerScript()
             .LogToNowhere()
             .Build();

@@ -1,0 +1,78 @@
+using System.Net;
+using Dapper;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Tenancy.Server.Auth;
+using Tenancy.Server.Storage;
+using Tenancy.Tests.Infrastructure;
+
+namespace Tenancy.Tests.Storage;
+
+/// <summary>A store made by the first schema version, with data in it, is upgraded on start and keeps working.</summary>
+public abstract class UpgradeTests(StorageProvider provider)
+{
+    private sealed class Environment(string root) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Testing";
+        public string ApplicationName { get; set; } = "Tenancy.Server";
+        public string ContentRootPath { get; set; } = root;
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+
+    [Fact]
+    public async Task AStoreAtSchema0001_IsUpgradedOnStart_AndItsDataStaysUsable()
+    {
+        await using var store = TestStore.Create(provider);
+        await using var db = new Database(Options.Create(new StorageOptions
+        {
+            Provider = provider.ToString().ToLowerInvariant(),
+            ConnectionString = store.ConnectionString,
+        }), new Environment(store.DataDirectory));
+        Directory.CreateDirectory(db.DataDirectory);
+        Migrator.Apply(db, through: "0001");
+        Assert.NotEmpty(Migrator.Pending(db));
+
+        // Rows as the first version wrote them: a root, a partner, and an API client of the root.
+        var (rootId, partnerId, clientId, secret) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), "s3cret-of-the-old-version");
+        await using (var c = await db.OpenAsync(TestContext.Current.CancellationToken))
+        {
+            const string insert = "INSERT INTO tenants (seq, id, parent_seq, parent_id, path, level, kind, name, enabled, version, " +
+                "created_at, updated_at, customer_type, language, ancestral_access, update_lock_enabled, brand_uuid, default_idp_id, " +
+                "mfa_status, pricing_mode) VALUES (@Seq, @Id, @ParentSeq, @ParentId, @Path, @Level, @Kind, @Name, TRUE, 4, " +
+                "1700000000000000, 1700000000000000, 'default', 'en', TRUE, FALSE, @Id, @Id, 'disabled', 'production')";
+            await c.ExecuteAsync(insert, new { Seq = 1L, Id = rootId, ParentSeq = (long?)null, ParentId = rootId, Path = "/1/", Level = 0, Kind = "root", Name = "Old root" });
+            await c.ExecuteAsync(insert, new { Seq = 2L, Id = partnerId, ParentSeq = (long?)1L, ParentId = rootId, Path = "/1/2/", Level = 1, Kind = "partner", Name = "Old partner" });
+            await c.ExecuteAsync(
+                "INSERT INTO api_clients (id, tenant_seq, tenant_id, type, token_endpoint_auth_method, data, status, secret_hash, " +
+                "created_at, created_by) VALUES (@clientId, 1, @rootId, 'api_client', 'client_secret_basic', '{}', 'enabled', @hash, " +
+                "1700000000000000, 'bootstrap')",
+                new { clientId, rootId, hash = SecretHasher.Hash(secret, SecretHasher.GeneratedIterations) });
+            if (provider == StorageProvider.Postgres)
+            {
+                // Rows inserted with explicit keys: move the identity past them, as a real history would have.
+                await c.ExecuteAsync("SELECT setval(pg_get_serial_sequence('tenants', 'seq'), 2)");
+            }
+        }
+
+        await using var server = TenancyServer.Start(store);
+
+        Assert.Empty(Migrator.Pending(db));
+        using var admin = await server.LoginAsync(clientId, secret);
+        var partner = await admin.GetTenantAsync(partnerId);
+        Assert.Equal("Old partner", partner.Str("name"));
+        Assert.Equal(4, partner.Long("version"));
+        var renamed = await admin.PutJsonAsync($"/api/2/tenants/{partnerId}", new { name = "Renamed", version = 4 }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(5, renamed.Long("version"));
+        var customer = await admin.CreateTenantAsync(partnerId, "customer");
+        Assert.Equal(partnerId, customer.Str("parent_id"));
+        var listed = await admin.GetAsync("/api/v2.1/tenants?sort_by=name&order_by=asc").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(3, listed.GetProperty("result").Long("total_records"));
+        var levels = await admin.GetAsync("/api/v2.1/servicelevels").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(4, levels.GetProperty("result").Long("returned_records"));
+    }
+}
+
+public sealed class UpgradeTestsSqlite() : UpgradeTests(StorageProvider.Sqlite);
+
+public sealed class UpgradeTestsPostgres() : UpgradeTests(StorageProvider.Postgres);
