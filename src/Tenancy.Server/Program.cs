@@ -38,12 +38,7 @@ builder.Services.AddSingleton<UsageStore>();
 builder.Services.AddSingleton<UsageService>();
 builder.Services.AddSingleton<NseTenantStore>();
 builder.Services.AddTenancyAuth(builder.Configuration);
-builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-{
-    doc.Info.Title = "Tenancy";
-    doc.Info.Description = "Tenant tree, lifecycle and billing: the /api/2 and /api/v2.1 dialects.";
-    return Task.CompletedTask;
-}));
+builder.Services.AddTenancyOpenApi();
 
 var app = builder.Build();
 if (args.FirstOrDefault() == "migrate")
