@@ -12,6 +12,9 @@ public sealed record Caller(string ClientId, string TenantId, long TenantSeq, st
 
     public bool Is(Tenant tenant) => tenant.Seq == TenantSeq;
 
+    /// <summary>How many tenants the caller's path holds (the root's admin: 1).</summary>
+    public int Depth => TenantPath.Count(c => c == '/') - 1;
+
     /// <summary>Minimal-API binding: the authentication handler puts the caller on the request.</summary>
     public static ValueTask<Caller?> BindAsync(HttpContext context) =>
         ValueTask.FromResult(context.Items[typeof(Caller)] as Caller);

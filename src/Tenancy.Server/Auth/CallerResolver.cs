@@ -24,10 +24,10 @@ public sealed class CallerResolver(ClientStore clients, TenantStore tenants)
             return new Unauthenticated("The API client of this token is disabled.");
         }
 
-        var disabled = await tenants.DisabledAmongAsync(TreePath.Seqs(principal.TenantPath), ct);
-        if (disabled.Count > 0)
+        var restrictions = await tenants.RestrictionsAsync(TreePath.Seqs(principal.TenantPath), ct);
+        if (restrictions.Values.FirstOrDefault(r => !r.Enabled) is { } disabled)
         {
-            return new Unauthenticated($"Access is suspended: tenant {disabled.Values.First()} is disabled.");
+            return new Unauthenticated($"Access is suspended: tenant {disabled.Id} is disabled.");
         }
 
         return new Caller(clientId, principal.TenantId, principal.TenantSeq, principal.TenantPath);

@@ -21,6 +21,7 @@ public static class AcronisErrors
     public const int NotFoundCode = 1005;
     public const int DeleteEnabled = 1006;
     public const int MoveUnderOwnChild = 1007;
+    public const int UpdateLocked = 1012;
     public const int BusinessRule = 1027;
 
     public static JsonHttpResult<AcronisErrorBody> ToResult(Error error)
@@ -36,6 +37,7 @@ public static class AcronisErrors
             RuleViolation { Rule: Rule.ParentDisabled } => (400, ParentDisabled, "Parent tenant is disabled.", Ctx()),
             RuleViolation { Rule: Rule.DeleteEnabledTenant } => (400, DeleteEnabled, "Cannot delete an enabled tenant.", Ctx()),
             RuleViolation { Rule: Rule.MoveUnderOwnSubtree } => (400, MoveUnderOwnChild, "Cannot move a tenant under its own child.", Ctx()),
+            RuleViolation { Rule: Rule.UpdateLocked } => (403, UpdateLocked, "The tenant is locked for updates.", Ctx()),
             RuleViolation { Rule: Rule.HasChildren } => (409, BusinessRule, "The tenant has sub-tenants.", Ctx()),
             RuleViolation => (400, BusinessRule, "Business rule violation.", Ctx()),
             UnsupportedMediaType => (415, 415, "Unsupported media type.", Ctx()),

@@ -51,6 +51,9 @@ public enum Rule
     /// <summary>The tenant still has sub-tenants.</summary>
     HasChildren,
 
+    /// <summary>The tenant is update-locked by another tenant: only that tenant's principals may change it.</summary>
+    UpdateLocked,
+
     /// <summary>Any other rule of the tenant tree (kind nesting, root and own-tenant protection).</summary>
     Business,
 }

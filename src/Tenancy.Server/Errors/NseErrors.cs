@@ -21,6 +21,7 @@ public static class NseErrors
             Invalid i => (400, $"Invalid value for '{i.Field}'."),
             Duplicate d => (409, $"The value of '{d.Field}' is already in use."),
             RuleViolation { Rule: Rule.HasChildren } => (412, "The tenant cannot be deleted while it has sub-tenants."),
+            RuleViolation { Rule: Rule.UpdateLocked } => (403, "The tenant is locked for updates by another tenant."),
             RuleViolation { Rule: Rule.ParentDisabled } => (409, "The parent tenant is suspended."),
             RuleViolation => (400, "The request breaks a rule of the tenant tree."),
             UnsupportedMediaType => (415, "The request body must be JSON."),

@@ -26,7 +26,8 @@ public static class NseEndpoints
     }
 
     private static async Task<Results<Ok<NseEnvelope<NseTenantPage>>, JsonHttpResult<NseErrorBody>>> List(
-        [AsParameters] NseListQuery q, Caller caller, NseTenantStore store, UsageService usage, CancellationToken ct)
+        [AsParameters] NseListQuery q, Caller caller, NseTenantStore store, TenantService tenants, UsageService usage,
+        CancellationToken ct)
     {
         var parsed = q.Parse();
         if (!parsed.IsOk)
@@ -36,7 +37,11 @@ public static class NseEndpoints
 
         var r = parsed.Value;
         var (page, total) = await store.PageAsync(caller.TenantPath, r.SortBy, r.OrderBy == "asc", r.Offset, r.Limit, ct);
-        var records = await RecordsAsync(page, usage, ct);
+        // Tenants behind an ancestral_access barrier are listed as existing, without their details.
+        var views = await tenants.ViewsAsync(page, caller, ct);
+        var records = await RecordsAsync([.. views.Where(v => v.Detailed).Select(v => v.Tenant)], usage, ct);
+        var byId = records.ToDictionary(r => r.Id);
+        records = [.. views.Select(v => v.Detailed ? byId[v.Tenant.Id] : NseTenantJson.Existing(v.Tenant))];
         return TypedResults.Ok(NseReply.Ok(NseReply.Returned(records.Count),
             new NseTenantPage(records.Count, total, r.SortBy, r.OrderBy, r.Offset, r.Limit, records)));
     }

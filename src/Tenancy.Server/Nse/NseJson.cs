@@ -24,6 +24,9 @@ public sealed record NseTenantJson(
 {
     public static NseTenantJson From(Tenant t, UsageMap? usage) =>
         new(t.Id, t.Name, t.ZuoraAccountName, t.ZuoraAccountNumber, t.Description ?? "", t.Code, usage);
+
+    /// <summary>That the tenant exists, and nothing more (its ancestral_access shuts the viewer out).</summary>
+    public static NseTenantJson Existing(Tenant t) => new(t.Id, t.Name, null, null, "", t.Code, null);
 }
 
 public sealed record NseServiceLevelJson(string Name, string Description);

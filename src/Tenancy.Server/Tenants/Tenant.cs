@@ -52,7 +52,11 @@ public sealed class Tenant
 /// The id of the nearest tenant on the path (this one first, then upwards) whose own flag is off;
 /// null when the tenant is effectively enabled.
 /// </param>
-public sealed record TenantView(Tenant Tenant, bool HasChildren, string? DisabledBy)
+/// <param name="Detailed">
+/// False when the viewer may know the tenant exists but not its details: a tenant between them has
+/// ancestral_access off and the viewer is above that tenant's parent.
+/// </param>
+public sealed record TenantView(Tenant Tenant, bool HasChildren, string? DisabledBy, bool Detailed = true)
 {
     public bool EffectivelyEnabled => DisabledBy is null;
 }

@@ -159,12 +159,14 @@ public static class TenantEndpoints
         var options = json.Value.SerializerOptions;
         return TypedResults.Ok(new TenantBatchJson(
             Timestamps.Format(tenants.Now()),
-            [.. page.Value.Items.Select(v => TenantJson.From(v).AtLevel(lod, options))],
+            // A tenant behind an ancestral_access barrier is listed as existing, at the stamps level only.
+            [.. page.Value.Items.Select(v => TenantJson.From(v).AtLevel(v.Detailed ? lod : "stamps", options))],
             new PagingJson(new CursorsJson(page.Value.After))));
     }
 
     private static async Task<Results<Ok<TenantBatchJson>, JsonHttpResult<AcronisErrorBody>>> Children(
-        string tenantId, [AsParameters] ChildrenQuery q, Caller caller, TenantService tenants, CancellationToken ct)
+        string tenantId, [AsParameters] ChildrenQuery q, Caller caller, TenantService tenants,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
         var limit = ParseLimit(q.Limit);
         if (!limit.IsOk)
@@ -180,7 +182,7 @@ public static class TenantEndpoints
         }
 
         IReadOnlyList<object> items = details
-            ? [.. page.Value.Items.Select(TenantJson.From)]
+            ? [.. page.Value.Items.Select(v => TenantJson.From(v).AtLevel(v.Detailed ? "full" : "stamps", json.Value.SerializerOptions))]
             : [.. page.Value.Items.Select(v => v.Tenant.Id)];
         return TypedResults.Ok(new TenantBatchJson(Timestamps.Format(tenants.Now()), items, new PagingJson(new CursorsJson(page.Value.After))));
     }

@@ -16,8 +16,15 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
 
     public async Task<Result<TenantView>> GetAsync(Caller caller, string id, CancellationToken ct = default)
     {
-        var found = await FindReachableAsync(caller, id, "tenant", ct);
-        return found.IsOk ? await ViewAsync(found.Value, ct) : found.Error;
+        var found = await FindAccessibleAsync(caller, id, "tenant", "tenant_id", ct);
+        if (!found.IsOk)
+        {
+            return found.Error;
+        }
+
+        var (tenant, restrictions) = found.Value;
+        var hasChildren = (await store.WithChildrenAsync([tenant.Seq], ct)).Count > 0;
+        return new TenantView(tenant, hasChildren, NearestDisabled(tenant, restrictions));
     }
 
     public async Task<Result<TenantView>> CreateAsync(Caller caller, NewTenant request, CancellationToken ct = default)
@@ -110,6 +117,11 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
         }
 
         var tenant = found.Value;
+        if (Locked(caller, tenant) is { } locked)
+        {
+            return locked;
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             if (tenant.Version != expectedVersion)
@@ -244,7 +256,7 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
         if (query.Ids is { } ids)
         {
             var rows = await store.ByIdsAsync(ids, ct);
-            return new TenantPage(await ViewsAsync([.. rows.Where(caller.Reaches)], ct), null);
+            return new TenantPage(await ViewsAsync([.. rows.Where(caller.Reaches)], caller, ct), null);
         }
 
         return query.ParentId is { } parentId
@@ -299,43 +311,73 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
             }
         }
 
-        return new TenantPage(await ViewsAsync(items, ct), next?.Encode());
+        return new TenantPage(await ViewsAsync(items, caller, ct), next?.Encode());
     }
 
     public async Task<TenantView> ViewAsync(Tenant tenant, CancellationToken ct = default) =>
-        (await ViewsAsync([tenant], ct))[0];
+        (await ViewsAsync([tenant], ct: ct))[0];
 
-    /// <summary>Adds what is derived from the tree: has_children and effective suspension, in two queries.</summary>
-    public async Task<IReadOnlyList<TenantView>> ViewsAsync(IReadOnlyList<Tenant> tenants, CancellationToken ct = default)
+    /// <summary>
+    /// Adds what is derived from the tree, in two queries: has_children, effective suspension, and
+    /// (for a <paramref name="viewer"/>) whether an ancestral_access barrier hides the details.
+    /// </summary>
+    public async Task<IReadOnlyList<TenantView>> ViewsAsync(
+        IReadOnlyList<Tenant> tenants, Caller? viewer = null, CancellationToken ct = default)
     {
         if (tenants.Count == 0)
         {
             return [];
         }
 
-        var pathSeqs = tenants.SelectMany(t => t.PathSeqs()).ToHashSet();
-        var disabled = await store.DisabledAmongAsync(pathSeqs, ct);
+        var restrictions = await store.RestrictionsAsync(tenants.SelectMany(t => t.PathSeqs()).ToHashSet(), ct);
         var withChildren = await store.WithChildrenAsync([.. tenants.Select(t => t.Seq)], ct);
-        return [.. tenants.Select(t => new TenantView(t, withChildren.Contains(t.Seq), NearestDisabled(t, disabled)))];
+        return [.. tenants.Select(t => new TenantView(
+            t, withChildren.Contains(t.Seq), NearestDisabled(t, restrictions),
+            viewer is null || Barrier(viewer, t, restrictions) is null))];
     }
 
     /// <summary>The nearest tenant on the path of <paramref name="tenant"/> (itself first) that is disabled.</summary>
     public async Task<string?> DisabledOnPathAsync(Tenant tenant, CancellationToken ct = default) =>
-        NearestDisabled(tenant, await store.DisabledAmongAsync(tenant.PathSeqs(), ct));
+        NearestDisabled(tenant, await store.RestrictionsAsync(tenant.PathSeqs(), ct));
 
-    private static string? NearestDisabled(Tenant tenant, Dictionary<long, string> disabled)
+    private static string? NearestDisabled(Tenant tenant, Dictionary<long, Restriction> restrictions)
     {
         var seqs = tenant.PathSeqs();
         for (var i = seqs.Length - 1; i >= 0; i--)
         {
-            if (disabled.TryGetValue(seqs[i], out var id))
+            if (restrictions.TryGetValue(seqs[i], out var r) && !r.Enabled)
             {
-                return id;
+                return r.Id;
             }
         }
 
         return null;
     }
+
+    /// <summary>
+    /// The tenant whose ancestral_access is off and that lies between the caller and
+    /// <paramref name="tenant"/> with the caller above its parent; null when nothing bars the caller.
+    /// </summary>
+    private static string? Barrier(Caller caller, Tenant tenant, Dictionary<long, Restriction> restrictions)
+    {
+        var seqs = tenant.PathSeqs();
+        for (var i = caller.Depth; i < seqs.Length; i++)
+        {
+            if (restrictions.TryGetValue(seqs[i], out var r) && !r.AncestralAccess && r.ParentSeq != caller.TenantSeq)
+            {
+                return r.Id;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An update lock held by another tenant refuses every change (code 1012).</summary>
+    private static RuleViolation? Locked(Caller caller, Tenant tenant) =>
+        tenant.UpdateLockEnabled && tenant.UpdateLockOwner != caller.TenantId
+            ? new RuleViolation(Rule.UpdateLocked,
+                $"Tenant {tenant.Id} is locked for updates; only principals of tenant {tenant.UpdateLockOwner} may change it.")
+            : null;
 
     private async Task<Result<(Dictionary<string, object?> Columns, Tenant? NewParent)>> PlanUpdateAsync(
         Caller caller, Tenant tenant, TenantChanges c, CancellationToken ct)
@@ -456,6 +498,17 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
     private async Task<Result<Tenant>> FindReachableAsync(
         Caller caller, string id, string what, CancellationToken ct, string field = "tenant_id")
     {
+        var found = await FindAccessibleAsync(caller, id, what, field, ct);
+        return found.IsOk ? found.Value.Tenant : found.Error;
+    }
+
+    /// <summary>
+    /// The tenant if the caller may see its details: it lies in the caller's subtree and no
+    /// ancestral_access barrier stands between them. Returns the restrictions on its path too.
+    /// </summary>
+    private async Task<Result<(Tenant Tenant, Dictionary<long, Restriction> Restrictions)>> FindAccessibleAsync(
+        Caller caller, string id, string what, string field, CancellationToken ct)
+    {
         if (Ids.Normalize(id) is not { } normalized)
         {
             return new Invalid(field, $"{field} must be a UUID.");
@@ -467,9 +520,15 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
             return new NotFound($"The {what} {normalized} was not found.");
         }
 
-        return caller.Reaches(tenant)
-            ? tenant
-            : new Forbidden($"The {what} {normalized} is outside the caller's reach.");
+        if (!caller.Reaches(tenant))
+        {
+            return new Forbidden($"The {what} {normalized} is outside the caller's reach.");
+        }
+
+        var restrictions = await store.RestrictionsAsync(tenant.PathSeqs(), ct);
+        return Barrier(caller, tenant, restrictions) is { } barrier
+            ? new Forbidden($"Tenant {barrier} does not grant access to the ancestors above its parent.")
+            : (tenant, restrictions);
     }
 
     private async Task<Result<Tenant>> FindDeletableAsync(Caller caller, string id, CancellationToken ct)
@@ -482,6 +541,7 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
 
         return found.Value.IsRoot ? new RuleViolation(Rule.Business, "The root tenant cannot be deleted.")
             : caller.Is(found.Value) ? new RuleViolation(Rule.Business, "A caller cannot delete its own tenant.")
+            : Locked(caller, found.Value) is { } locked ? locked
             : found;
     }
 

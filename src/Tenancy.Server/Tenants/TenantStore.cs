@@ -5,6 +5,16 @@ using Tenancy.Server.Storage;
 namespace Tenancy.Server.Tenants;
 
 /// <summary>SQL for the tenant tree. Every subtree query is a range scan on the materialized path.</summary>
+/// <summary>A tenant whose flags restrict its subtree (see TenantStore.RestrictionsAsync).</summary>
+public sealed class Restriction
+{
+    public long Seq { get; init; }
+    public required string Id { get; init; }
+    public long? ParentSeq { get; init; }
+    public bool Enabled { get; init; }
+    public bool AncestralAccess { get; init; }
+}
+
 public enum DeleteMode
 {
     /// <summary>The /api/2 termination: only a disabled tenant, taking its subtree with it.</summary>
@@ -40,7 +50,9 @@ public sealed class TenantStore(Database db)
         $"SELECT {Columns} FROM tenants WHERE level = @level AND path >= @rootPath AND path > @afterPath " +
         "AND path < @upper ORDER BY path LIMIT @limit";
 
-    internal string DisabledAmongSql => $"SELECT seq, id FROM tenants WHERE {db.In("seq", "seqs")} AND NOT enabled";
+    internal string RestrictionsSql =>
+        $"SELECT seq, id, parent_seq, enabled, ancestral_access FROM tenants WHERE {db.In("seq", "seqs")} " +
+        "AND (NOT enabled OR NOT ancestral_access)";
 
     internal string WithChildrenSql => $"SELECT DISTINCT parent_seq FROM tenants WHERE {db.In("parent_seq", "seqs")}";
 
@@ -58,8 +70,11 @@ public sealed class TenantStore(Database db)
             new CommandDefinition($"SELECT {Columns} FROM tenants WHERE parent_seq IS NULL", cancellationToken: ct));
     }
 
-    /// <summary>Of the given tenants, the ones whose own flag is off (seq to id).</summary>
-    public async Task<Dictionary<long, string>> DisabledAmongAsync(IReadOnlyCollection<long> seqs, CancellationToken ct = default)
+    /// <summary>
+    /// Of the given tenants (typically the keys on one or more paths), the ones that restrict what lies
+    /// below them: disabled, or closed to the ancestors above their parent. One key lookup per tenant.
+    /// </summary>
+    public async Task<Dictionary<long, Restriction>> RestrictionsAsync(IReadOnlyCollection<long> seqs, CancellationToken ct = default)
     {
         if (seqs.Count == 0)
         {
@@ -67,9 +82,9 @@ public sealed class TenantStore(Database db)
         }
 
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<(long Seq, string Id)>(new CommandDefinition(
-            DisabledAmongSql, new { seqs = seqs.ToArray() }, cancellationToken: ct));
-        return rows.ToDictionary(r => r.Seq, r => r.Id);
+        var rows = await c.QueryAsync<Restriction>(new CommandDefinition(
+            RestrictionsSql, new { seqs = seqs.ToArray() }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Seq);
     }
 
     /// <summary>Of the given tenants, the ones that have at least one child.</summary>

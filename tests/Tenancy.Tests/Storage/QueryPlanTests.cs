@@ -30,7 +30,7 @@ public abstract class QueryPlanTests(ServerFixture fixture, ITestOutputHelper ou
         var (sql, args) = name switch
         {
             "tenant by id" => (TenantStore.ByIdSql, (object)new { id = Guid.NewGuid().ToString() }),
-            "disabled on path" => (tenants.DisabledAmongSql, new { seqs = new long[] { 1, 7, 42 } }),
+            "disabled on path" => (tenants.RestrictionsSql, new { seqs = new long[] { 1, 7, 42 } }),
             "has children" => (tenants.WithChildrenSql, new { seqs = new long[] { 1, 7, 42 } }),
             "children page" => (TenantStore.ChildrenSql, new { parentSeq = 7L, afterSeq = 0L, limit = 100 }),
             "subtree level page" => (TenantStore.SubtreeLevelSql, new { level = 3, rootPath = "/1/7/", afterPath = "", upper = "/1/70", limit = 100 }),
