@@ -59,7 +59,7 @@ public static class AuthSetup
                     var caller = await resolver.ResolveAsync(clientId, ctx.HttpContext.RequestAborted);
                     if (caller.IsOk)
                     {
-                        ctx.HttpContext.Items[typeof(Caller)] = caller.Value;
+                        ctx.HttpContext.Items[typeof(Caller)] = caller.Value.In(ctx.HttpContext);
                     }
                     else
                     {

@@ -40,7 +40,7 @@ public sealed class BasicAuthenticationHandler(
             return AuthenticateResult.Fail(result.Error.Message);
         }
 
-        var caller = result.Value.Caller;
+        var caller = result.Value.Caller.In(Context);
         Context.Items[typeof(Caller)] = caller;
         var identity = new ClaimsIdentity(
             [new Claim("client_id", caller.ClientId), new Claim("tenant_id", caller.TenantId)], SchemeName);

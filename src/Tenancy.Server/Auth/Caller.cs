@@ -12,10 +12,28 @@ public sealed record Caller(string ClientId, string TenantId, long TenantSeq, st
 
     public bool Is(Tenant tenant) => tenant.Seq == TenantSeq;
 
+    /// <summary>The address the request came from (for the audit trail).</summary>
+    public string? Address { get; init; }
+
+    /// <summary>The request's trace identifier (for the audit trail).</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>"client" for an API client (users come with their own principal).</summary>
+    public string ActorType => "client";
+
+    public string ActorId => ClientId;
+
     /// <summary>How many tenants the caller's path holds (the root's admin: 1).</summary>
     public int Depth => TenantPath.Count(c => c == '/') - 1;
 
     /// <summary>Minimal-API binding: the authentication handler puts the caller on the request.</summary>
     public static ValueTask<Caller?> BindAsync(HttpContext context) =>
         ValueTask.FromResult(context.Items[typeof(Caller)] as Caller);
+
+    /// <summary>The caller as it acts in this request: with its address and request id.</summary>
+    public Caller In(HttpContext context) => this with
+    {
+        Address = context.Connection.RemoteIpAddress?.ToString(),
+        RequestId = context.TraceIdentifier,
+    };
 }

@@ -1,3 +1,4 @@
+using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
 using Tenancy.Server.Tenants;
@@ -64,7 +65,15 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
             CreatedBy = caller.ClientId,
             TenantPath = tenant.Path,
         };
-        return await clients.InsertAsync(client, ct)
+        var audit = new AuditEntry(caller, "client.create", "client", client.Id, tenant.Path, null, new Dictionary<string, object?>
+        {
+            ["tenant_id"] = client.TenantId,
+            ["type"] = client.Type,
+            ["token_endpoint_auth_method"] = client.TokenEndpointAuthMethod,
+            ["status"] = client.Status,
+            ["data"] = client.Data,
+        });
+        return await clients.InsertAsync(client, audit, ct)
             ? new CreatedClient(client, secret)
             : new NotFound($"The tenant {tenantId} was not found.");
     }
@@ -109,7 +118,11 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
             return found;
         }
 
-        if (!await clients.UpdateAsync(found.Value.Id, status, data, ct))
+        var previous = found.Value;
+        var audit = new AuditEntry(caller, "client.update", "client", previous.Id, previous.TenantPath,
+            new Dictionary<string, object?> { ["status"] = previous.Status, ["data"] = previous.Data },
+            new Dictionary<string, object?> { ["status"] = status ?? previous.Status, ["data"] = data ?? previous.Data });
+        if (!await clients.UpdateAsync(previous.Id, status, data, audit, tenants.Now(), ct))
         {
             return new NotFound($"The API client {found.Value.Id} was not found.");
         }
@@ -127,7 +140,9 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
             return found.Error;
         }
 
-        return await clients.DeleteAsync(found.Value.Id, ct)
+        var audit = new AuditEntry(caller, "client.delete", "client", found.Value.Id, found.Value.TenantPath,
+            new Dictionary<string, object?> { ["tenant_id"] = found.Value.TenantId, ["status"] = found.Value.Status }, null);
+        return await clients.DeleteAsync(found.Value.Id, audit, tenants.Now(), ct)
             ? Done.Value
             : new NotFound($"The API client {found.Value.Id} was not found.");
     }

@@ -1,4 +1,5 @@
 using Dapper;
+using Tenancy.Server.Audit;
 using Tenancy.Server.Storage;
 
 namespace Tenancy.Server.Clients;
@@ -39,16 +40,14 @@ public sealed class ClientStore(Database db)
     }
 
     /// <summary>Inserts a client; false when its tenant is gone (foreign key) or the id is taken.</summary>
-    public async Task<bool> InsertAsync(ApiClient client, CancellationToken ct = default)
+    public async Task<bool> InsertAsync(ApiClient client, AuditEntry? audit = null, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
         try
         {
-            await c.ExecuteAsync(new CommandDefinition(
+            return await WriteAsync(
                 $"INSERT INTO api_clients ({Columns}) VALUES (@Id, @TenantSeq, @TenantId, @Type, @TokenEndpointAuthMethod, " +
                 "@Data, @Status, @SecretHash, @CreatedAt, @CreatedBy, @LastAccessAt, @LastAccessFromIp)",
-                client, cancellationToken: ct));
-            return true;
+                client, audit, client.CreatedAt, ct);
         }
         catch (Exception e) when (Database.IsConstraintViolation(e))
         {
@@ -56,19 +55,30 @@ public sealed class ClientStore(Database db)
         }
     }
 
-    public async Task<bool> UpdateAsync(string id, string? status, string? data, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_clients SET status = COALESCE(@status, status), data = COALESCE(@data, data) WHERE id = @id",
-            new { id, status, data }, cancellationToken: ct)) == 1;
-    }
+    public Task<bool> UpdateAsync(string id, string? status, string? data, AuditEntry? audit, long now, CancellationToken ct = default) =>
+        WriteAsync("UPDATE api_clients SET status = COALESCE(@status, status), data = COALESCE(@data, data) WHERE id = @id",
+            new { id, status, data }, audit, now, ct);
 
-    public async Task<bool> DeleteAsync(string id, CancellationToken ct = default)
+    public Task<bool> DeleteAsync(string id, AuditEntry? audit, long now, CancellationToken ct = default) =>
+        WriteAsync("DELETE FROM api_clients WHERE id = @id", new { id }, audit, now, ct);
+
+    /// <summary>One statement on one client row and, if it matched, its audit record, in one transaction.</summary>
+    private async Task<bool> WriteAsync(string sql, object args, AuditEntry? audit, long at, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM api_clients WHERE id = @id", new { id }, cancellationToken: ct)) == 1;
+        await using var tx = await Database.BeginWriteAsync(c, ct);
+        if (await c.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct)) != 1)
+        {
+            return false;
+        }
+
+        if (audit is not null)
+        {
+            await AuditLog.WriteAsync(c, tx, audit, at, ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return true;
     }
 
     public async Task TouchAsync(string id, long at, string? ip, CancellationToken ct = default)

@@ -95,7 +95,7 @@ public sealed class StoreInitializer(
             UpdatedAt = now,
             BrandUuid = Ids.New(),
             DefaultIdpId = Ids.New(),
-        }, parent: null, ct);
+        }, parent: null, ct: ct);
 
         var generated = string.IsNullOrEmpty(configured.ClientSecret);
         var secret = generated ? SecretHasher.NewSecret() : configured.ClientSecret!;
@@ -109,7 +109,7 @@ public sealed class StoreInitializer(
             CreatedAt = now,
             CreatedBy = "bootstrap",
         };
-        await clients.InsertAsync(client, ct);
+        await clients.InsertAsync(client, ct: ct);
         log.LogInformation("Created the root tenant {RootId} and its admin API client {ClientId}.", root.Id, client.Id);
 
         if (generated || clientId is null)

@@ -1,3 +1,4 @@
+using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
 using Tenancy.Server.Storage;
@@ -90,7 +91,8 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
         Tenant created;
         try
         {
-            created = await store.InsertAsync(draft, parent, ct);
+            created = await store.InsertAsync(draft, parent, new AuditEntry(caller, "tenant.create", "tenant", draft.Id, "",
+                null, Snapshot(draft)), ct);
         }
         catch (Exception e) when (Database.IsConstraintViolation(e))
         {
@@ -139,7 +141,7 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
             bool written;
             try
             {
-                written = await store.UpdateAsync(tenant, expectedVersion, columns, newParent, Now(), ct);
+                written = await store.UpdateAsync(tenant, expectedVersion, columns, newParent, Now(), Audit(caller, tenant, columns, newParent), ct);
             }
             catch (Exception e) when (Database.IsConstraintViolation(e) && changes.Code.IsSet)
             {
@@ -200,7 +202,7 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
                 $"Tenant {tenant.Id} is enabled; disable it before deleting it.");
         }
 
-        return await store.DeleteAsync(tenant, expectedVersion, DeleteMode.RequireDisabled, Now(), ct)
+        return await store.DeleteAsync(tenant, expectedVersion, DeleteMode.RequireDisabled, Now(), Removal(caller, tenant, "tenant.terminate"), ct)
             ? Done.Value
             : (await ConflictOrGoneAsync(tenant.Id, ct)).Error!;
     }
@@ -217,7 +219,7 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
         var tenant = found.Value;
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            if (await store.DeleteAsync(tenant, tenant.Version, DeleteMode.LeafOnly, Now(), ct))
+            if (await store.DeleteAsync(tenant, tenant.Version, DeleteMode.LeafOnly, Now(), Removal(caller, tenant, "tenant.delete"), ct))
             {
                 return Done.Value;
             }
@@ -552,6 +554,39 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
             ? new NotFound($"The tenant {id} was not found.")
             : new VersionConflict(current.Version);
     }
+
+    /// <summary>The audit record of an update: the changed columns before and after, and the move if any.</summary>
+    private static AuditEntry Audit(Caller caller, Tenant tenant, Dictionary<string, object?> columns, Tenant? newParent)
+    {
+        var before = columns.Keys.ToDictionary(k => k, k => TenantStore.Value(tenant, k));
+        var after = new Dictionary<string, object?>(columns);
+        if (newParent is not null)
+        {
+            before["parent_id"] = tenant.ParentId;
+            after["parent_id"] = newParent.Id;
+        }
+
+        var operation = newParent is not null ? "tenant.move"
+            : columns.TryGetValue("enabled", out var enabled) ? (enabled is true ? "tenant.reactivate" : "tenant.suspend")
+            : "tenant.update";
+        return new AuditEntry(caller, operation, "tenant", tenant.Id, tenant.Path, before, after);
+    }
+
+    private static AuditEntry Removal(Caller caller, Tenant tenant, string operation) =>
+        new(caller, operation, "tenant", tenant.Id, tenant.Path, Snapshot(tenant), null);
+
+    /// <summary>The identifying fields of a tenant, for creation and deletion records.</summary>
+    private static Dictionary<string, object?> Snapshot(Tenant t) => new()
+    {
+        ["name"] = t.Name,
+        ["kind"] = t.Kind,
+        ["parent_id"] = t.ParentId,
+        ["enabled"] = t.Enabled,
+        ["version"] = t.Version,
+        ["code"] = t.Code,
+        ["zuora_account_name"] = t.ZuoraAccountName,
+        ["zuora_account_number"] = t.ZuoraAccountNumber,
+    };
 
     private static RuleViolation KindRefused(string parentKind, string childKind) =>
         new(Rule.Business, $"A tenant of kind '{parentKind}' cannot hold a tenant of kind '{childKind}'.");

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Tenancy.Server.Audit;
 using Tenancy.Server.Storage;
 
 namespace Tenancy.Server.Tenants;
@@ -55,6 +56,30 @@ public sealed class TenantStore(Database db)
         "AND (NOT enabled OR NOT ancestral_access)";
 
     internal string WithChildrenSql => $"SELECT DISTINCT parent_seq FROM tenants WHERE {db.In("parent_seq", "seqs")}";
+
+    /// <summary>The current value of an updatable column (the "before" of an audit record).</summary>
+    internal static object? Value(Tenant t, string column) => column switch
+    {
+        "name" => t.Name,
+        "kind" => t.Kind,
+        "enabled" => t.Enabled,
+        "customer_type" => t.CustomerType,
+        "customer_id" => t.CustomerId,
+        "internal_tag" => t.InternalTag,
+        "language" => t.Language,
+        "owner_id" => t.OwnerId,
+        "ancestral_access" => t.AncestralAccess,
+        "update_lock_enabled" => t.UpdateLockEnabled,
+        "update_lock_owner" => t.UpdateLockOwner,
+        "brand_id" => t.BrandId,
+        "default_idp_id" => t.DefaultIdpId,
+        "contact" => t.Contact,
+        "zuora_account_name" => t.ZuoraAccountName,
+        "zuora_account_number" => t.ZuoraAccountNumber,
+        "description" => t.Description,
+        "code" => t.Code,
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column, "not an updatable column"),
+    };
 
     public async Task<Tenant?> GetAsync(string id, CancellationToken ct = default)
     {
@@ -144,7 +169,7 @@ public sealed class TenantStore(Database db)
     /// Inserts a tenant under <paramref name="parent"/> (null for the root). The path needs the new
     /// row's key, so the insert and the path update share one transaction.
     /// </summary>
-    public async Task<Tenant> InsertAsync(Tenant draft, Tenant? parent, CancellationToken ct = default)
+    public async Task<Tenant> InsertAsync(Tenant draft, Tenant? parent, AuditEntry? audit = null, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
@@ -160,6 +185,11 @@ public sealed class TenantStore(Database db)
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE tenants SET path = @path, parent_id = @parentId WHERE seq = @seq",
             new { path, parentId, seq }, tx, cancellationToken: ct));
+        if (audit is not null)
+        {
+            await AuditLog.WriteAsync(c, tx, audit with { TargetPath = path }, draft.CreatedAt, ct);
+        }
+
         await tx.CommitAsync(ct);
         return Clone(draft, seq, path, parentId);
     }
@@ -172,7 +202,7 @@ public sealed class TenantStore(Database db)
     /// </summary>
     public async Task<bool> UpdateAsync(
         Tenant current, long expectedVersion, IReadOnlyDictionary<string, object?> changes, Tenant? newParent,
-        long now, CancellationToken ct = default)
+        long now, AuditEntry? audit = null, CancellationToken ct = default)
     {
         var sets = new List<string> { "version = version + 1", "updated_at = @now" };
         var args = new DynamicParameters(new { seq = current.Seq, expectedVersion, now, oldPath = current.Path });
@@ -223,6 +253,11 @@ public sealed class TenantStore(Database db)
             return false;
         }
 
+        if (audit is not null)
+        {
+            await AuditLog.WriteAsync(c, tx, audit with { TargetPath = newPath ?? current.Path }, now, ct);
+        }
+
         if (newPath is not null)
         {
             await c.ExecuteAsync(new CommandDefinition(
@@ -251,7 +286,7 @@ public sealed class TenantStore(Database db)
     /// tenant goes to the archive in the same transaction (rolled back with it when nothing matched).
     /// </summary>
     public async Task<bool> DeleteAsync(
-        Tenant tenant, long expectedVersion, DeleteMode mode, long deletedAt, CancellationToken ct = default)
+        Tenant tenant, long expectedVersion, DeleteMode mode, long deletedAt, AuditEntry? audit = null, CancellationToken ct = default)
     {
         var condition = mode switch
         {
@@ -273,8 +308,14 @@ public sealed class TenantStore(Database db)
 
         // The foreign key cascade reaches the descendants too; one range delete is cheaper than
         // the engine's row-by-row cascade.
-        await c.ExecuteAsync(new CommandDefinition(
+        var descendants = await c.ExecuteAsync(new CommandDefinition(
             "DELETE FROM tenants WHERE path > @path AND path < @upper", args, tx, cancellationToken: ct));
+        if (audit is not null)
+        {
+            var after = new Dictionary<string, object?> { ["deleted_descendants"] = descendants };
+            await AuditLog.WriteAsync(c, tx, audit with { After = after }, deletedAt, ct);
+        }
+
         await tx.CommitAsync(ct);
         return true;
     }

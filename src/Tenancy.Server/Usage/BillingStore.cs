@@ -1,4 +1,5 @@
 using Dapper;
+using Tenancy.Server.Audit;
 using Tenancy.Server.Storage;
 
 namespace Tenancy.Server.Usage;
@@ -15,12 +16,20 @@ public sealed class BillingStore(Database db)
     }
 
     /// <summary>Adds a subscription; false when the number is already taken.</summary>
-    public async Task<bool> InsertSubscriptionAsync(Subscription s, CancellationToken ct = default)
+    public async Task<bool> InsertSubscriptionAsync(Subscription s, AuditEntry audit, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteAsync(new CommandDefinition(
+        await using var tx = await Database.BeginWriteAsync(c, ct);
+        if (await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO subscriptions (number, tenant_id, created_at) VALUES (@Number, @TenantId, @CreatedAt) " +
-            "ON CONFLICT (number) DO NOTHING", s, cancellationToken: ct)) == 1;
+            "ON CONFLICT (number) DO NOTHING", s, tx, cancellationToken: ct)) != 1)
+        {
+            return false;
+        }
+
+        await AuditLog.WriteAsync(c, tx, audit, s.CreatedAt, ct);
+        await tx.CommitAsync(ct);
+        return true;
     }
 
     public async Task<Subscription?> GetSubscriptionAsync(string number, CancellationToken ct = default)
@@ -44,7 +53,7 @@ public sealed class BillingStore(Database db)
     /// Appends a commitment and, when it is the newest of its subscription and service level, makes it
     /// the one in force. False when one with the same effective_from exists.
     /// </summary>
-    public async Task<bool> AddCommitmentAsync(Commitment commitment, CancellationToken ct = default)
+    public async Task<bool> AddCommitmentAsync(Commitment commitment, AuditEntry audit, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
@@ -65,6 +74,7 @@ public sealed class BillingStore(Database db)
             "SET committed = excluded.committed, committed_from = excluded.committed_from " +
             "WHERE usage_current.committed_from IS NULL OR excluded.committed_from > usage_current.committed_from",
             commitment, tx, cancellationToken: ct));
+        await AuditLog.WriteAsync(c, tx, audit, commitment.RecordedAt, ct);
         await tx.CommitAsync(ct);
         return true;
     }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
 using Tenancy.Server.Tenants;
@@ -35,7 +36,9 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
         }
 
         var subscription = new Subscription { Number = number, TenantId = tenant.Value.Tenant.Id, CreatedAt = tenants.Now() };
-        return await billing.InsertSubscriptionAsync(subscription, ct)
+        var audit = new AuditEntry(caller, "subscription.create", "subscription", number, tenant.Value.Tenant.Path, null,
+            new Dictionary<string, object?> { ["number"] = number, ["tenant_id"] = subscription.TenantId });
+        return await billing.InsertSubscriptionAsync(subscription, audit, ct)
             ? subscription
             : new Duplicate("number", $"The subscription number '{number}' is already in use.");
     }
@@ -49,6 +52,13 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
     /// <summary>A subscription of a live tenant within reach (a deleted tenant's subscriptions are gone from the API).</summary>
     public async Task<Result<Subscription>> GetSubscriptionAsync(Caller caller, string number, CancellationToken ct = default)
     {
+        var found = await FindSubscriptionAsync(caller, number, ct);
+        return found.IsOk ? found.Value.Subscription : found.Error;
+    }
+
+    private async Task<Result<(Subscription Subscription, Tenant Tenant)>> FindSubscriptionAsync(
+        Caller caller, string number, CancellationToken ct)
+    {
         var subscription = await billing.GetSubscriptionAsync(number, ct);
         if (subscription is null)
         {
@@ -56,7 +66,7 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
         }
 
         var tenant = await tenants.GetAsync(caller, subscription.TenantId, ct);
-        return tenant.IsOk ? subscription
+        return tenant.IsOk ? (subscription, tenant.Value.Tenant)
             : tenant.Error is NotFound ? new NotFound($"The subscription {number} was not found.")
             : tenant.Error;
     }
@@ -86,18 +96,25 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
             return new Invalid("effective_from", "effective_from must not be in the future.");
         }
 
-        var subscription = await GetSubscriptionAsync(caller, number, ct);
-        if (!subscription.IsOk)
+        var found = await FindSubscriptionAsync(caller, number, ct);
+        if (!found.IsOk)
         {
-            return subscription.Error;
+            return found.Error;
         }
 
         var commitment = new Commitment
         {
-            Subscription = subscription.Value.Number, ServiceLevel = serviceLevel, EffectiveFrom = effectiveFrom ?? now,
+            Subscription = found.Value.Subscription.Number, ServiceLevel = serviceLevel, EffectiveFrom = effectiveFrom ?? now,
             Committed = committed, RecordedAt = now,
         };
-        return await billing.AddCommitmentAsync(commitment, ct)
+        var audit = new AuditEntry(caller, "commitment.create", "subscription", commitment.Subscription, found.Value.Tenant.Path, null,
+            new Dictionary<string, object?>
+            {
+                ["service_level"] = serviceLevel,
+                ["committed"] = committed,
+                ["effective_from"] = Timestamps.Format(commitment.EffectiveFrom),
+            });
+        return await billing.AddCommitmentAsync(commitment, audit, ct)
             ? commitment
             : new Duplicate("effective_from", $"A commitment for {serviceLevel} from that time already exists.");
     }

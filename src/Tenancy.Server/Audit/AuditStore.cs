@@ -1,0 +1,50 @@
+using Dapper;
+using Tenancy.Server.Storage;
+using Tenancy.Server.Tenants;
+
+namespace Tenancy.Server.Audit;
+
+public sealed class AuditRecord
+{
+    public long Id { get; init; }
+    public long At { get; init; }
+    public required string ActorType { get; init; }
+    public required string ActorId { get; init; }
+    public required string ActorTenantId { get; init; }
+    public required string Operation { get; init; }
+    public required string TargetType { get; init; }
+    public required string TargetId { get; init; }
+    public required string Changes { get; init; }
+    public string? Address { get; init; }
+    public string? RequestId { get; init; }
+}
+
+/// <summary>The filters of an audit query; the subtree is always within the caller's reach.</summary>
+public sealed record AuditQuery(
+    string SubtreePath, string? TargetId, string? ActorId, string? Operation, long? From, long? To, long? Before, int Limit);
+
+public sealed class AuditStore(Database db)
+{
+    /// <summary>Newest first; the subtree is a range on the target's path (index ix_audit_log_path).</summary>
+    public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery q, CancellationToken ct = default)
+    {
+        var where = new List<string> { "target_path >= @path", "target_path < @upper" };
+        if (q.TargetId is not null) where.Add("target_id = @TargetId");
+        if (q.ActorId is not null) where.Add("actor_id = @ActorId");
+        if (q.Operation is not null) where.Add("operation = @Operation");
+        if (q.From is not null) where.Add("at >= @From");
+        if (q.To is not null) where.Add("at < @To");
+        if (q.Before is not null) where.Add("id < @Before");
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<AuditRecord>(new CommandDefinition(
+            "SELECT id, at, actor_type, actor_id, actor_tenant_id, operation, target_type, target_id, changes, address, request_id " +
+            $"FROM audit_log WHERE {string.Join(" AND ", where)} ORDER BY id DESC LIMIT @Limit",
+            new
+            {
+                path = q.SubtreePath, upper = TreePath.UpperBound(q.SubtreePath), q.TargetId, q.ActorId, q.Operation,
+                q.From, q.To, q.Before, q.Limit,
+            },
+            cancellationToken: ct));
+        return rows.AsList();
+    }
+}
