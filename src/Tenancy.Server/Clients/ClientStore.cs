@@ -1,4 +1,5 @@
 using Dapper;
+using Tenancy.Server.Auth;
 using Tenancy.Server.Storage;
 
 namespace Tenancy.Server.Clients;
@@ -7,11 +8,11 @@ public sealed class ClientStore(Database db)
 {
     private const string Columns =
         "id, tenant_seq, tenant_id, type, token_endpoint_auth_method, data, status, secret_hash, created_at, " +
-        "created_by, last_access_at, last_access_from_ip";
+        "created_by, last_access_at, last_access_from_ip, role, token_generation";
 
     private const string Select =
         "SELECT c.id, c.tenant_seq, c.tenant_id, c.type, c.token_endpoint_auth_method, c.data, c.status, c.secret_hash, " +
-        "c.created_at, c.created_by, c.last_access_at, c.last_access_from_ip, t.path AS tenant_path " +
+        "c.created_at, c.created_by, c.last_access_at, c.last_access_from_ip, c.role, c.token_generation, t.path AS tenant_path " +
         "FROM api_clients c JOIN tenants t ON t.seq = c.tenant_seq";
 
     public async Task<ApiClient?> GetAsync(string id, CancellationToken ct = default)
@@ -46,7 +47,7 @@ public sealed class ClientStore(Database db)
         {
             await c.ExecuteAsync(new CommandDefinition(
                 $"INSERT INTO api_clients ({Columns}) VALUES (@Id, @TenantSeq, @TenantId, @Type, @TokenEndpointAuthMethod, " +
-                "@Data, @Status, @SecretHash, @CreatedAt, @CreatedBy, @LastAccessAt, @LastAccessFromIp)",
+                "@Data, @Status, @SecretHash, @CreatedAt, @CreatedBy, @LastAccessAt, @LastAccessFromIp, @Role, @TokenGeneration)",
                 client, cancellationToken: ct));
             return true;
         }
@@ -64,6 +65,15 @@ public sealed class ClientStore(Database db)
             new { id, status, data }, cancellationToken: ct)) == 1;
     }
 
+    /// <summary>Replaces the secret and refuses every token issued before (one statement).</summary>
+    public async Task<bool> ResetSecretAsync(string id, string secretHash, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_clients SET secret_hash = @secretHash, token_generation = token_generation + 1 WHERE id = @id",
+            new { id, secretHash }, cancellationToken: ct)) == 1;
+    }
+
     public async Task<bool> DeleteAsync(string id, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
@@ -79,15 +89,15 @@ public sealed class ClientStore(Database db)
             new { id, at, ip }, cancellationToken: ct));
     }
 
-    /// <summary>The client's status with its tenant's position in the tree: what every request checks.</summary>
-    public async Task<Principal?> PrincipalAsync(string id, CancellationToken ct = default)
+    /// <summary>What every request with this client's token checks: state, role, token generation, tenant, revocation.</summary>
+    public async Task<StoredPrincipal?> PrincipalAsync(string id, string? jti, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<Principal>(new CommandDefinition(
-            "SELECT c.status AS Status, t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath " +
+        return await c.QuerySingleOrDefaultAsync<StoredPrincipal>(new CommandDefinition(
+            "SELECT c.status = 'enabled' AS Enabled, c.role AS Role, c.token_generation AS TokenGeneration, " +
+            "t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath, " +
+            $"{RevokedTokens.IsRevokedSql} AS Revoked " +
             "FROM api_clients c JOIN tenants t ON t.seq = c.tenant_seq WHERE c.id = @id",
-            new { id }, cancellationToken: ct));
+            new { id, jti }, cancellationToken: ct));
     }
 }
-
-public sealed record Principal(string Status, long TenantSeq, string TenantId, string TenantPath);
