@@ -8,6 +8,7 @@ using Tenancy.Server.Nse;
 using Tenancy.Server.Storage;
 using Tenancy.Server.Tenants;
 using Tenancy.Server.Usage;
+using Tenancy.Server.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -39,6 +40,10 @@ builder.Services.AddSingleton<BillingStore>();
 builder.Services.AddSingleton<UsageStore>();
 builder.Services.AddSingleton<UsageService>();
 builder.Services.AddSingleton<NseTenantStore>();
+builder.Services.Configure<PasswordOptions>(builder.Configuration.GetSection(PasswordOptions.Section));
+builder.Services.AddSingleton<Passwords>();
+builder.Services.AddSingleton<UserStore>();
+builder.Services.AddSingleton<UserService>();
 builder.Services.AddTenancyAuth(builder.Configuration);
 builder.Services.AddTenancyOpenApi();
 
@@ -56,6 +61,7 @@ app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Faults.
 app.UseStatusCodePages(Faults.StatusCodeAsync);
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseViewerGuard();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
@@ -64,6 +70,7 @@ app.MapIdp();
 app.MapTenants();
 app.MapClients();
 app.MapAudit();
+app.MapUsers();
 app.MapSubscriptions();
 app.MapUsage();
 app.MapNse();

@@ -11,7 +11,7 @@ public static class AuthSetup
     public const string Scheme = "Tenancy";
 
     /// <summary>
-    /// Bearer tokens are verified with the store's keys, then the client and its tenant path are checked
+    /// Bearer tokens are verified with the store's keys, then the holder and its tenant path are checked
     /// against the store on every request, so suspension, deletion and disabling apply at once.
     /// </summary>
     public static IServiceCollection AddTenancyAuth(this IServiceCollection services, IConfiguration configuration)
@@ -21,6 +21,8 @@ public static class AuthSetup
         services.AddSingleton<TokenService>();
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<ClientAuthenticator>();
+        services.AddSingleton<RevokedTokens>();
+        services.AddSingleton<PasswordGrant>();
 
         // Bearer everywhere; on /api/v2.1 also HTTP Basic with an API client's id and secret.
         services.AddAuthentication(Scheme)
@@ -48,15 +50,14 @@ public static class AuthSetup
             {
                 OnTokenValidated = async ctx =>
                 {
-                    var clientId = ctx.Principal?.FindFirst("client_id")?.Value;
-                    if (clientId is null)
+                    if (TokenSubject.From(ctx.Principal) is not { } subject)
                     {
-                        ctx.Fail("The token names no client.");
+                        ctx.Fail("The token names no client or user.");
                         return;
                     }
 
                     var resolver = ctx.HttpContext.RequestServices.GetRequiredService<CallerResolver>();
-                    var caller = await resolver.ResolveAsync(clientId, ctx.HttpContext.RequestAborted);
+                    var caller = await resolver.ResolveAsync(subject, ctx.HttpContext.RequestAborted);
                     if (caller.IsOk)
                     {
                         ctx.HttpContext.Items[typeof(Caller)] = caller.Value.In(ctx.HttpContext);

@@ -43,7 +43,7 @@ public sealed class BasicAuthenticationHandler(
         var caller = result.Value.Caller.In(Context);
         Context.Items[typeof(Caller)] = caller;
         var identity = new ClaimsIdentity(
-            [new Claim("client_id", caller.ClientId), new Claim("tenant_id", caller.TenantId)], SchemeName);
+            [new Claim(TokenSubject.ClientIdClaim, caller.Id), new Claim("tenant_id", caller.TenantId)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

@@ -3,11 +3,14 @@ using Tenancy.Server.Tenants;
 namespace Tenancy.Server.Auth;
 
 /// <summary>
-/// The authenticated principal of a request: an API client and the tenant it belongs to. Its reach is
-/// that tenant and the tenant's whole subtree.
+/// The authenticated principal of a request: an API client or a user, the tenant it belongs to and its
+/// role there. Its reach is that tenant and the tenant's whole subtree; a viewer may only read it.
 /// </summary>
-public sealed record Caller(string ClientId, string TenantId, long TenantSeq, string TenantPath)
+public sealed record Caller(
+    string Id, PrincipalKind Kind, string TenantId, long TenantSeq, string TenantPath, string Role = Roles.Admin)
 {
+    public bool IsViewer => Role == Roles.Viewer;
+
     public bool Reaches(Tenant tenant) => TreePath.IsWithin(tenant.Path, TenantPath);
 
     public bool Is(Tenant tenant) => tenant.Seq == TenantSeq;
@@ -18,10 +21,10 @@ public sealed record Caller(string ClientId, string TenantId, long TenantSeq, st
     /// <summary>The request's trace identifier (for the audit trail).</summary>
     public string? RequestId { get; init; }
 
-    /// <summary>"client" for an API client (users come with their own principal).</summary>
-    public string ActorType => "client";
+    /// <summary>"client" or "user", as the audit trail names the actor.</summary>
+    public string ActorType => Kind == PrincipalKind.User ? "user" : "client";
 
-    public string ActorId => ClientId;
+    public string ActorId => Id;
 
     /// <summary>How many tenants the caller's path holds (the root's admin: 1).</summary>
     public int Depth => TenantPath.Count(c => c == '/') - 1;

@@ -1,27 +1,48 @@
 using Tenancy.Server.Clients;
 using Tenancy.Server.Errors;
 using Tenancy.Server.Tenants;
+using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Auth;
 
 /// <summary>
-/// Decides, on every request, whether a token's client may still act: the client exists and is
-/// enabled, and no tenant on the path of its tenant is disabled. Suspension is therefore seen on the
-/// very next request, without touching the descendants.
+/// Decides, on every request, whether a token's holder (API client or user) may still act: it exists
+/// and is enabled, the token is not revoked nor older than the holder's last secret reset, password
+/// change or disable, and no tenant on the path of its tenant is disabled. Suspension is therefore
+/// seen on the very next request, without touching the descendants. The role is read here too, so a
+/// role change applies at once.
 /// </summary>
-public sealed class CallerResolver(ClientStore clients, TenantStore tenants)
+public sealed class CallerResolver(ClientStore clients, UserStore users, TenantStore tenants)
 {
-    public async Task<Result<Caller>> ResolveAsync(string clientId, CancellationToken ct = default)
+    /// <summary>An API client presented with its secret (HTTP Basic): no token age to check.</summary>
+    public Task<Result<Caller>> ResolveClientAsync(string clientId, CancellationToken ct = default) =>
+        ResolveAsync(new TokenSubject(PrincipalKind.Client, clientId, null, null), ct);
+
+    public async Task<Result<Caller>> ResolveAsync(TokenSubject subject, CancellationToken ct = default)
     {
-        var principal = await clients.PrincipalAsync(clientId, ct);
+        var what = subject.Kind == PrincipalKind.User ? "user" : "API client";
+        var principal = subject.Kind == PrincipalKind.User
+            ? await users.PrincipalAsync(subject.Id, subject.Jti, ct)
+            : await clients.PrincipalAsync(subject.Id, subject.Jti, ct);
         if (principal is null)
         {
-            return new Unauthenticated("The API client of this token no longer exists.");
+            return new Unauthenticated($"The {what} of this token no longer exists.");
         }
 
-        if (principal.Status != "enabled")
+        if (!principal.Enabled)
         {
-            return new Unauthenticated("The API client of this token is disabled.");
+            return new Unauthenticated($"The {what} of this token is disabled.");
+        }
+
+        if (principal.Revoked)
+        {
+            return new Unauthenticated("The token has been revoked.");
+        }
+
+        if (subject.Generation < principal.TokenGeneration)
+        {
+            return new Unauthenticated(
+                $"The token predates a change to the {what}'s credentials or state; request a new token.");
         }
 
         var restrictions = await tenants.RestrictionsAsync(TreePath.Seqs(principal.TenantPath), ct);
@@ -30,6 +51,6 @@ public sealed class CallerResolver(ClientStore clients, TenantStore tenants)
             return new Unauthenticated($"Access is suspended: tenant {disabled.Id} is disabled.");
         }
 
-        return new Caller(clientId, principal.TenantId, principal.TenantSeq, principal.TenantPath);
+        return new Caller(subject.Id, subject.Kind, principal.TenantId, principal.TenantSeq, principal.TenantPath, principal.Role);
     }
 }

@@ -21,7 +21,7 @@ public sealed class ClientAuthenticator(ClientStore clients, CallerResolver reso
             return new Unauthenticated(BadCredentials);
         }
 
-        var caller = await resolver.ResolveAsync(client.Id, ct);
+        var caller = await resolver.ResolveClientAsync(client.Id, ct);
         return caller.IsOk ? (client, caller.Value) : caller.Error;
     }
 

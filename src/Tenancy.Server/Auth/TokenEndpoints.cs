@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tenancy.Server.Clients;
+using Tenancy.Server.Errors;
 
 namespace Tenancy.Server.Auth;
 
-/// <summary>OAuth2 token endpoint (client credentials), OpenID discovery and the JWKS.</summary>
-public static class TokenEndpoints
+/// <summary>OAuth2 token endpoint (client credentials, password), OpenID discovery and the JWKS.</summary>
+public static partial class TokenEndpoints
 {
     public sealed record TokenJson(string AccessToken, string TokenType, long ExpiresOn, long ExpiresIn, string IdToken);
 
@@ -15,13 +16,15 @@ public static class TokenEndpoints
     private static readonly string[] ResponseTypes = ["token"];
     private static readonly string[] SubjectTypes = ["public"];
     private static readonly string[] Algorithms = ["RS256"];
-    private static readonly string[] GrantTypes = ["client_credentials"];
+    private static readonly string[] GrantTypes = ["client_credentials", "password"];
 
     public static IEndpointRouteBuilder MapIdp(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/2/idp").WithTags("Identity").AllowAnonymous();
         group.MapPost("/token", Token).DisableAntiforgery()
-            .WithSummary("Issue an access token (grant_type=client_credentials; client_secret_basic or client_secret_post)");
+            .WithSummary("Issue an access token: grant_type=client_credentials (client_secret_basic or client_secret_post), " +
+                "or grant_type=password (username, password; client authentication optional) for a user");
+        group.MapTokenLifecycle();
         group.MapGet("/keys", Keys).WithSummary("The public keys that verify tokens (JWKS)");
         app.MapGet("/.well-known/openid-configuration", Discovery).WithTags("Identity").AllowAnonymous()
             .WithSummary("OpenID Connect discovery document");
@@ -32,7 +35,7 @@ public static class TokenEndpoints
 
     private static async Task<Results<Ok<TokenJson>, JsonHttpResult<OAuthErrorJson>>> Token(
         HttpContext context, ClientAuthenticator authenticator, TokenService tokens, ClientStore clients,
-        IOptions<TokenOptions> options, TimeProvider clock, CancellationToken ct)
+        PasswordGrant passwordGrant, IOptions<TokenOptions> options, TimeProvider clock, CancellationToken ct)
     {
         context.Response.Headers.CacheControl = "no-store";
         var request = context.Request;
@@ -48,13 +51,24 @@ public static class TokenEndpoints
             return OAuthError(400, "invalid_request", "grant_type is required.");
         }
 
-        if (grantType != "client_credentials")
-        {
-            return OAuthError(400, "unsupported_grant_type", $"grant_type '{grantType}' is not supported; use client_credentials.");
-        }
-
         var basic = ClientAuthenticator.ParseBasic(request.Headers.Authorization);
         var (id, secret) = basic ?? (form["client_id"].ToString(), form["client_secret"].ToString());
+        var issuer = options.Value.Issuer is { Length: > 0 } configured ? configured : $"{request.Scheme}://{request.Host}";
+        if (grantType == "password")
+        {
+            var outcome = await passwordGrant.IssueAsync(
+                form["username"].ToString(), form["password"].ToString(), id, secret, issuer, ct);
+            return outcome.IsOk
+                ? TypedResults.Ok(new TokenJson(outcome.Value.AccessToken, "bearer", outcome.Value.ExpiresOn, outcome.Value.ExpiresIn, outcome.Value.IdToken))
+                : outcome.Error is Invalid invalid ? OAuthError(400, "invalid_request", invalid.Message)
+                : Unauthorized(context, basic is not null, outcome.Error.Message, PasswordGrant.ErrorCode(outcome.Error));
+        }
+
+        if (grantType != "client_credentials")
+        {
+            return OAuthError(400, "unsupported_grant_type", $"grant_type '{grantType}' is not supported; use client_credentials or password.");
+        }
+
         if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(secret))
         {
             return Unauthorized(context, basic is not null, "Client credentials are required (HTTP Basic or client_id and client_secret).");
@@ -67,8 +81,8 @@ public static class TokenEndpoints
         }
 
         var client = result.Value.Client;
-        var issuer = options.Value.Issuer is { Length: > 0 } configured ? configured : $"{request.Scheme}://{request.Host}";
-        var issued = await tokens.IssueAsync(client, issuer, ct);
+        var issued = await tokens.IssueAsync(
+            new TokenHolder(PrincipalKind.Client, client.Id, client.TenantId, client.Role, client.TokenGeneration, client.Id), issuer, ct);
         await clients.TouchAsync(client.Id, clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000,
             context.Connection.RemoteIpAddress?.ToString(), ct);
         return TypedResults.Ok(new TokenJson(issued.AccessToken, "bearer", issued.ExpiresOn, issued.ExpiresIn, issued.IdToken));
@@ -95,16 +109,17 @@ public static class TokenEndpoints
         });
     }
 
-    private static JsonHttpResult<OAuthErrorJson> Unauthorized(HttpContext context, bool basic, string description)
+    private static JsonHttpResult<OAuthErrorJson> Unauthorized(
+        HttpContext context, bool basic, string description, string error = "invalid_client")
     {
         if (basic)
         {
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"tenancy\"";
         }
 
-        return OAuthError(401, "invalid_client", description);
+        return OAuthError(401, error, description);
     }
 
-    private static JsonHttpResult<OAuthErrorJson> OAuthError(int status, string error, string description) =>
+    internal static JsonHttpResult<OAuthErrorJson> OAuthError(int status, string error, string description) =>
         TypedResults.Json(new OAuthErrorJson(error, description), statusCode: status);
 }

@@ -2,33 +2,49 @@ using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Tenancy.Server.Clients;
 
 namespace Tenancy.Server.Auth;
 
 public sealed record IssuedToken(string AccessToken, string IdToken, long ExpiresOn, long ExpiresIn);
 
-/// <summary>Issues access and id tokens (JWT, RS256) for API clients.</summary>
+/// <summary>
+/// Who a token is for. <see cref="ClientId"/> is the client of the token: the holder itself for client
+/// credentials, the client that authenticated a password grant (or none) for a user.
+/// </summary>
+public sealed record TokenHolder(PrincipalKind Kind, string Id, string TenantId, string Role, long Generation, string? ClientId);
+
+/// <summary>Issues access and id tokens (JWT, RS256) for API clients and users.</summary>
 public sealed class TokenService(SigningKeys keys, IOptions<TokenOptions> options, TimeProvider clock)
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    public async Task<IssuedToken> IssueAsync(ApiClient client, string issuer, CancellationToken ct = default)
+    public async Task<IssuedToken> IssueAsync(TokenHolder holder, string issuer, CancellationToken ct = default)
     {
         var credentials = await keys.CurrentAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var expires = now + options.Value.TokenLifetime;
         var claims = new Dictionary<string, object>
         {
-            ["client_id"] = client.Id,
-            ["tenant_id"] = client.TenantId,
+            ["tenant_id"] = holder.TenantId,
+            ["role"] = holder.Role,
+            ["scope"] = Roles.Scope(holder.Role),
+            [TokenSubject.GenerationClaim] = holder.Generation,
         };
+        if (holder.ClientId is not null)
+        {
+            claims[TokenSubject.ClientIdClaim] = holder.ClientId;
+        }
+
+        if (holder.Kind == PrincipalKind.User)
+        {
+            claims[TokenSubject.UserIdClaim] = holder.Id;
+        }
 
         var access = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = TokenOptions.Audience,
-            Subject = new ClaimsIdentity([new Claim("sub", client.Id), new Claim("jti", Guid.NewGuid().ToString("N"))]),
+            Subject = new ClaimsIdentity([new Claim("sub", holder.Id), new Claim("jti", Guid.NewGuid().ToString("N"))]),
             Claims = claims,
             IssuedAt = now,
             NotBefore = now,
@@ -39,8 +55,9 @@ public sealed class TokenService(SigningKeys keys, IOptions<TokenOptions> option
         var id = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
-            Audience = client.Id,
-            Subject = new ClaimsIdentity([new Claim("sub", client.Id)]),
+            // OpenID Connect: the id token is for the client; a user who logged in without one gets this service.
+            Audience = holder.ClientId ?? TokenOptions.Audience,
+            Subject = new ClaimsIdentity([new Claim("sub", holder.Id)]),
             Claims = claims,
             IssuedAt = now,
             NotBefore = now,

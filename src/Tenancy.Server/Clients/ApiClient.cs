@@ -12,6 +12,12 @@ public sealed class ApiClient
     /// <summary>Free-form client data as JSON (for example client_name).</summary>
     public string Data { get; init; } = "{}";
     public string Status { get; init; } = "enabled";
+
+    /// <summary>admin or viewer, on the client's tenant and its subtree.</summary>
+    public string Role { get; init; } = "admin";
+
+    /// <summary>Written into the client's tokens; bumped by a secret reset or a disable to refuse older tokens.</summary>
+    public long TokenGeneration { get; init; }
     public required string SecretHash { get; init; }
     public long CreatedAt { get; init; }
     public required string CreatedBy { get; init; }

@@ -18,6 +18,8 @@ public static class ClientEndpoints
         group.MapGet("/", List).WithSummary("List API clients of a tenant (tenant_id) or by id (uuids)");
         group.MapGet("/{clientId}", Get).WithSummary("Fetch an API client (tells its tenant_id)");
         group.MapPut("/{clientId}", Update).WithSummary("Enable or disable an API client, or change its data");
+        group.MapPost("/{clientId}/secret", ResetSecret)
+            .WithSummary("Give an API client a new secret (returned this once); the old secret and its tokens stop working at once");
         group.MapDelete("/{clientId}", Delete).WithSummary("Delete an API client; its tokens stop working at once");
         return group;
     }
@@ -25,18 +27,20 @@ public static class ClientEndpoints
     public sealed record ClientJson(
         string ClientId, string TenantId, long ClientSecretExpiresAt, string Type, JsonElement Data,
         string TokenEndpointAuthMethod, string? CreatedAt, string CreatedBy, string? LastAccessAt,
-        string? LastAccessFromIp, string Status, IReadOnlyList<string> RedirectUris)
+        string? LastAccessFromIp, string Status, IReadOnlyList<string> RedirectUris, string Role)
     {
         public static ClientJson From(ApiClient c) => new(
             c.Id, c.TenantId, 0, c.Type, JsonDocument.Parse(c.Data).RootElement.Clone(), c.TokenEndpointAuthMethod,
             Timestamps.Format(c.CreatedAt), c.CreatedBy, c.LastAccessAt is { } at ? Timestamps.Format(at) : null,
-            c.LastAccessFromIp, c.Status, []);
+            c.LastAccessFromIp, c.Status, [], c.Role);
     }
 
     public sealed record ClientPostResultJson(
         string ClientId, string TenantId, long ClientSecretExpiresAt, string Type, JsonElement Data,
         string TokenEndpointAuthMethod, string ClientSecret, string RegistrationAccessToken, string CreatedAt,
-        string CreatedBy, string Status, IReadOnlyList<string> RedirectUris);
+        string CreatedBy, string Status, IReadOnlyList<string> RedirectUris, string Role);
+
+    public sealed record ClientSecretJson(string ClientId, string ClientSecret);
 
     public sealed record ClientBatchJson(IReadOnlyList<ClientJson> Items);
 
@@ -56,13 +60,14 @@ public static class ClientEndpoints
         var tenantId = f.RequiredString("tenant_id");
         var method = f.RequiredString("token_endpoint_auth_method");
         var data = f.Object("data");
+        var role = f.String("role", nullable: false);
         if (f.Error is not null)
         {
             return AcronisErrors.ToResult(f.Error);
         }
 
-        var result = await clients.CreateAsync(
-            caller, new NewClient(tenantId.Value, type.Value, method.Value, data.IsSet ? data.Value.GetRawText() : "{}"), ct);
+        var result = await clients.CreateAsync(caller, new NewClient(
+            tenantId.Value, type.Value, method.Value, data.IsSet ? data.Value.GetRawText() : "{}", role.Value ?? Roles.Admin), ct);
         if (!result.IsOk)
         {
             return AcronisErrors.ToResult(result.Error);
@@ -71,7 +76,7 @@ public static class ClientEndpoints
         var c = result.Value.Client;
         var json = new ClientPostResultJson(
             c.Id, c.TenantId, 0, c.Type, JsonDocument.Parse(c.Data).RootElement.Clone(), c.TokenEndpointAuthMethod,
-            result.Value.Secret, "", Timestamps.Format(c.CreatedAt), c.CreatedBy, c.Status, []);
+            result.Value.Secret, "", Timestamps.Format(c.CreatedAt), c.CreatedBy, c.Status, [], c.Role);
         return TypedResults.Created($"/api/2/clients/{c.Id}", json);
     }
 
@@ -120,6 +125,15 @@ public static class ClientEndpoints
 
         var result = await clients.UpdateAsync(caller, clientId, status.Value, data.IsSet ? data.Value.GetRawText() : null, ct);
         return result.IsOk ? TypedResults.Ok(ClientJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<ClientSecretJson>, JsonHttpResult<AcronisErrorBody>>> ResetSecret(
+        string clientId, Caller caller, ClientService clients, CancellationToken ct)
+    {
+        var result = await clients.ResetSecretAsync(caller, clientId, ct);
+        return result.IsOk
+            ? TypedResults.Ok(new ClientSecretJson(result.Value.Client.Id, result.Value.Secret))
+            : AcronisErrors.ToResult(result.Error);
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<AcronisErrorBody>>> Delete(

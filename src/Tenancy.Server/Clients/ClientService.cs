@@ -5,7 +5,7 @@ using Tenancy.Server.Tenants;
 
 namespace Tenancy.Server.Clients;
 
-public sealed record NewClient(string TenantId, string Type, string TokenEndpointAuthMethod, string Data);
+public sealed record NewClient(string TenantId, string Type, string TokenEndpointAuthMethod, string Data, string Role = Roles.Admin);
 
 /// <summary>A freshly made client with its secret, which is shown this once and never stored.</summary>
 public sealed record CreatedClient(ApiClient Client, string Secret);
@@ -31,6 +31,16 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
         if (Ids.Normalize(request.TenantId) is not { } tenantId)
         {
             return new Invalid("tenant_id", "tenant_id must be a UUID.");
+        }
+
+        if (!Roles.IsValid(request.Role))
+        {
+            return new Invalid("role", $"role must be one of: {string.Join(", ", Roles.All)}.");
+        }
+
+        if (!Roles.CanGrant(caller.Role, request.Role))
+        {
+            return new Forbidden($"A {caller.Role} cannot create an API client with the role '{request.Role}'.");
         }
 
         var tenant = await tenantStore.GetAsync(tenantId, ct);
@@ -60,9 +70,10 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
             TokenEndpointAuthMethod = request.TokenEndpointAuthMethod,
             Data = request.Data,
             Status = "enabled",
+            Role = request.Role,
             SecretHash = SecretHasher.Hash(secret, SecretHasher.GeneratedIterations),
             CreatedAt = tenants.Now(),
-            CreatedBy = caller.ClientId,
+            CreatedBy = caller.Id,
             TenantPath = tenant.Path,
         };
         var audit = new AuditEntry(caller, "client.create", "client", client.Id, tenant.Path, null, new Dictionary<string, object?>
@@ -87,7 +98,7 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
 
         var client = await clients.GetAsync(clientId, ct);
         return client is null ? new NotFound($"The API client {clientId} was not found.")
-            : client.Id == caller.ClientId || TreePath.IsWithin(client.TenantPath, caller.TenantPath) ? client
+            : caller.Kind == PrincipalKind.Client && client.Id == caller.Id || TreePath.IsWithin(client.TenantPath, caller.TenantPath) ? client
             : new Forbidden($"The API client {clientId} is outside the caller's reach.");
     }
 
@@ -129,6 +140,22 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
 
         return await clients.GetAsync(found.Value.Id, ct) is { } updated
             ? updated
+            : new NotFound($"The API client {found.Value.Id} was not found.");
+    }
+
+    /// <summary>Gives a client a new secret, shown this once; its old secret and every token issued before stop working.</summary>
+    public async Task<Result<CreatedClient>> ResetSecretAsync(Caller caller, string id, CancellationToken ct = default)
+    {
+        var found = await GetAsync(caller, id, ct);
+        if (!found.IsOk)
+        {
+            return found.Error;
+        }
+
+        var secret = SecretHasher.NewSecret();
+        var audit = new AuditEntry(caller, "client.reset_secret", "client", found.Value.Id, found.Value.TenantPath, null, null);
+        return await clients.ResetSecretAsync(found.Value.Id, SecretHasher.Hash(secret, SecretHasher.GeneratedIterations), audit, tenants.Now(), ct)
+            ? new CreatedClient(found.Value, secret)
             : new NotFound($"The API client {found.Value.Id} was not found.");
     }
 

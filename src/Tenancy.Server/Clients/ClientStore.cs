@@ -1,5 +1,6 @@
 using Dapper;
 using Tenancy.Server.Audit;
+using Tenancy.Server.Auth;
 using Tenancy.Server.Storage;
 
 namespace Tenancy.Server.Clients;
@@ -8,11 +9,11 @@ public sealed class ClientStore(Database db)
 {
     private const string Columns =
         "id, tenant_seq, tenant_id, type, token_endpoint_auth_method, data, status, secret_hash, created_at, " +
-        "created_by, last_access_at, last_access_from_ip";
+        "created_by, last_access_at, last_access_from_ip, role, token_generation";
 
     private const string Select =
         "SELECT c.id, c.tenant_seq, c.tenant_id, c.type, c.token_endpoint_auth_method, c.data, c.status, c.secret_hash, " +
-        "c.created_at, c.created_by, c.last_access_at, c.last_access_from_ip, t.path AS tenant_path " +
+        "c.created_at, c.created_by, c.last_access_at, c.last_access_from_ip, c.role, c.token_generation, t.path AS tenant_path " +
         "FROM api_clients c JOIN tenants t ON t.seq = c.tenant_seq";
 
     public async Task<ApiClient?> GetAsync(string id, CancellationToken ct = default)
@@ -46,7 +47,7 @@ public sealed class ClientStore(Database db)
         {
             return await WriteAsync(
                 $"INSERT INTO api_clients ({Columns}) VALUES (@Id, @TenantSeq, @TenantId, @Type, @TokenEndpointAuthMethod, " +
-                "@Data, @Status, @SecretHash, @CreatedAt, @CreatedBy, @LastAccessAt, @LastAccessFromIp)",
+                "@Data, @Status, @SecretHash, @CreatedAt, @CreatedBy, @LastAccessAt, @LastAccessFromIp, @Role, @TokenGeneration)",
                 client, audit, client.CreatedAt, ct);
         }
         catch (Exception e) when (Database.IsConstraintViolation(e))
@@ -61,6 +62,11 @@ public sealed class ClientStore(Database db)
 
     public Task<bool> DeleteAsync(string id, AuditEntry? audit, long now, CancellationToken ct = default) =>
         WriteAsync("DELETE FROM api_clients WHERE id = @id", new { id }, audit, now, ct);
+
+    /// <summary>Replaces the secret and refuses every token issued before (one statement).</summary>
+    public Task<bool> ResetSecretAsync(string id, string secretHash, AuditEntry? audit, long now, CancellationToken ct = default) =>
+        WriteAsync("UPDATE api_clients SET secret_hash = @secretHash, token_generation = token_generation + 1 WHERE id = @id",
+            new { id, secretHash }, audit, now, ct);
 
     /// <summary>One statement on one client row and, if it matched, its audit record, in one transaction.</summary>
     private async Task<bool> WriteAsync(string sql, object args, AuditEntry? audit, long at, CancellationToken ct)
@@ -90,15 +96,15 @@ public sealed class ClientStore(Database db)
     }
 
     internal const string PrincipalSql =
-        "SELECT c.status AS Status, t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath " +
+        "SELECT c.status = 'enabled' AS Enabled, c.role AS Role, c.token_generation AS TokenGeneration, " +
+        "t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath, " +
+        $"{RevokedTokens.IsRevokedSql} AS Revoked " +
         "FROM api_clients c JOIN tenants t ON t.seq = c.tenant_seq WHERE c.id = @id";
 
-    /// <summary>The client's status with its tenant's position in the tree: what every request checks.</summary>
-    public async Task<Principal?> PrincipalAsync(string id, CancellationToken ct = default)
+    /// <summary>What every request with this client's token checks: state, role, token generation, tenant, revocation.</summary>
+    public async Task<StoredPrincipal?> PrincipalAsync(string id, string? jti, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<Principal>(new CommandDefinition(PrincipalSql, new { id }, cancellationToken: ct));
+        return await c.QuerySingleOrDefaultAsync<StoredPrincipal>(new CommandDefinition(PrincipalSql, new { id, jti }, cancellationToken: ct));
     }
 }
-
-public sealed record Principal(string Status, long TenantSeq, string TenantId, string TenantPath);

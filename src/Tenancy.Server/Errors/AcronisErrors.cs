@@ -36,6 +36,7 @@ public static class AcronisErrors
             Duplicate d => (409, 409, $"Duplicate {d.Field}.", Ctx(("field", d.Field))),
             RuleViolation { Rule: Rule.ParentDisabled } => (400, ParentDisabled, "Parent tenant is disabled.", Ctx()),
             RuleViolation { Rule: Rule.DeleteEnabledTenant } => (400, DeleteEnabled, "Cannot delete an enabled tenant.", Ctx()),
+            RuleViolation { Rule: Rule.DeleteEnabledUser } => (400, DeleteEnabled, "Cannot delete an enabled user.", Ctx()),
             RuleViolation { Rule: Rule.MoveUnderOwnSubtree } => (400, MoveUnderOwnChild, "Cannot move a tenant under its own child.", Ctx()),
             RuleViolation { Rule: Rule.UpdateLocked } => (403, UpdateLocked, "The tenant is locked for updates.", Ctx()),
             RuleViolation { Rule: Rule.HasChildren } => (409, BusinessRule, "The tenant has sub-tenants.", Ctx()),

@@ -45,6 +45,9 @@ public enum Rule
     /// <summary>Only a disabled tenant can be deleted.</summary>
     DeleteEnabledTenant,
 
+    /// <summary>Only a disabled user can be deleted.</summary>
+    DeleteEnabledUser,
+
     /// <summary>A tenant cannot be moved under itself or one of its descendants.</summary>
     MoveUnderOwnSubtree,
 

@@ -14,4 +14,16 @@ public static class ContactJson
 
     public static Contact? Deserialize(string? json) =>
         string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<Contact>(json, Options);
+
+    /// <summary>Gives a contact its identity and timestamps: kept from <paramref name="previous"/>, new otherwise.</summary>
+    public static Contact Stamp(Contact contact, Contact? previous, long now)
+    {
+        var at = Timestamps.Format(now);
+        return contact with
+        {
+            Id = previous?.Id is { Length: > 0 } id ? id : Ids.New(),
+            CreatedAt = previous?.CreatedAt ?? at,
+            UpdatedAt = at,
+        };
+    }
 }

@@ -121,17 +121,13 @@ public static class TenantEndpoints
     private static async Task<Results<NoContent, JsonHttpResult<AcronisErrorBody>>> Delete(
         string tenantId, string? version, Caller caller, TenantService tenants, CancellationToken ct)
     {
-        if (version is null)
+        var v = VersionQuery.Parse(version);
+        if (!v.IsOk)
         {
-            return AcronisErrors.ToResult(new Invalid("version", "The version query parameter is required."));
+            return AcronisErrors.ToResult(v.Error);
         }
 
-        if (!long.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v))
-        {
-            return AcronisErrors.ToResult(new Invalid("version", "version must be a non-negative integer."));
-        }
-
-        var result = await tenants.TerminateAsync(caller, tenantId, v, ct);
+        var result = await tenants.TerminateAsync(caller, tenantId, v.Value, ct);
         return result.IsOk ? TypedResults.NoContent() : AcronisErrors.ToResult(result.Error);
     }
 

@@ -54,7 +54,7 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
         }
 
         var now = Now();
-        var contact = request.Contact is null ? null : Stamp(request.Contact, null, now);
+        var contact = request.Contact is null ? null : ContactJson.Stamp(request.Contact, null, now);
         var draft = new Tenant
         {
             Id = Ids.New(),
@@ -491,7 +491,7 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
         if (c.Contact.IsSet)
         {
             var previous = ContactJson.Deserialize(tenant.Contact);
-            columns["contact"] = ContactJson.Serialize(Stamp(c.Contact.Value, previous, Now()));
+            columns["contact"] = ContactJson.Serialize(ContactJson.Stamp(c.Contact.Value, previous, Now()));
         }
 
         return (columns, newParent);
@@ -590,15 +590,4 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
 
     private static RuleViolation KindRefused(string parentKind, string childKind) =>
         new(Rule.Business, $"A tenant of kind '{parentKind}' cannot hold a tenant of kind '{childKind}'.");
-
-    private static Contact Stamp(Contact contact, Contact? previous, long now)
-    {
-        var at = Timestamps.Format(now);
-        return contact with
-        {
-            Id = previous?.Id is { Length: > 0 } id ? id : Ids.New(),
-            CreatedAt = previous?.CreatedAt ?? at,
-            UpdatedAt = at,
-        };
-    }
 }

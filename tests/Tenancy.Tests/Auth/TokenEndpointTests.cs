@@ -85,10 +85,10 @@ public abstract class TokenEndpointTests(ServerFixture fixture)
     }
 
     [Theory]
-    [InlineData("password", "unsupported_grant_type")]
+    [InlineData("password", "invalid_request")]
     [InlineData("authorization_code", "unsupported_grant_type")]
     [InlineData("", "invalid_request")]
-    public async Task AnUnsupportedOrMissingGrantType_Is400(string grantType, string error)
+    public async Task AnUnsupportedOrMissingGrantType_OrAPasswordGrantWithoutUsername_Is400(string grantType, string error)
     {
         var client = await NewClientAsync();
 

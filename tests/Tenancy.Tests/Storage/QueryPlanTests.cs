@@ -34,7 +34,7 @@ public abstract class QueryPlanTests(ServerFixture fixture, ITestOutputHelper ou
             "has children" => (tenants.WithChildrenSql, new { seqs = new long[] { 1, 7, 42 } }),
             "children page" => (TenantStore.ChildrenSql, new { parentSeq = 7L, afterSeq = 0L, limit = 100 }),
             "subtree level page" => (TenantStore.SubtreeLevelSql, new { level = 3, rootPath = "/1/7/", afterPath = "", upper = "/1/70", limit = 100 }),
-            "token principal" => (ClientStore.PrincipalSql, new { id = Guid.NewGuid().ToString() }),
+            "token principal" => (ClientStore.PrincipalSql, new { id = Guid.NewGuid().ToString(), jti = "jti" }),
             "usage roll-up" => (UsageStore.RollupSql, new { path = "/1/7/", upper = "/1/70" }),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };

@@ -1,0 +1,157 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Tenancy.Server.Auth;
+using Tenancy.Server.Errors;
+using Tenancy.Server.Http;
+using Tenancy.Server.Tenants;
+
+namespace Tenancy.Server.Users;
+
+/// <summary>The /api/2 users head.</summary>
+public static class UserEndpoints
+{
+    public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/2/users").WithTags("Users").RequireAuthorization();
+        group.MapPost("/", Create).WithSummary("Create a user in a tenant (login unique installation-wide, contact.email required; role admin or viewer)");
+        group.MapGet("/me", Me).WithSummary("The user of a user token (grant_type=password), with facts about its tenant");
+        group.MapGet("/check_login", CheckLogin).WithSummary("Whether a login is free (204) or taken (409), compared without case");
+        group.MapGet("/{userId}", Get).WithSummary("Fetch a user");
+        group.MapPut("/{userId}", Update).WithSummary("Update a user (partial), quoting its current version; enabled=false ends its tokens");
+        group.MapDelete("/{userId}", Delete).WithSummary("Delete a disabled user, quoting its version (?version=N)");
+        group.MapPost("/{userId}/password", SetPassword).WithSummary("Set a user's password (policy: 12+ characters, not the login, two character classes); ends its tokens");
+        app.MapGet("/api/2/tenants/{tenantId}/users", OfTenant).WithTags("Users").RequireAuthorization()
+            .WithSummary("The ids of a tenant's own users");
+        return group;
+    }
+
+    private static async Task<Results<Ok<UserJson>, JsonHttpResult<AcronisErrorBody>>> Create(
+        HttpRequest request, Caller caller, UserService users, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, ct);
+        if (!body.IsOk)
+        {
+            return AcronisErrors.ToResult(body.Error);
+        }
+
+        var f = new JsonFields(body.Value);
+        var tenantId = f.RequiredString("tenant_id");
+        var login = f.RequiredString("login");
+        var contact = TenantBodies.Contact(f);
+        if (f.Error is null && !contact.IsSet)
+        {
+            return AcronisErrors.ToResult(new Invalid("contact.email", "contact.email is required."));
+        }
+
+        var draft = new NewUser(
+            tenantId.Value ?? "", login.Value ?? "", contact.Value ?? new Contact(), f.Bool("enabled").Or(true),
+            f.String("role", nullable: false).Value ?? Roles.Admin, f.String("language", nullable: false).Value,
+            f.String("external_id").Value, f.StringArray("notifications").Or([]));
+        if (f.Error is not null)
+        {
+            return AcronisErrors.ToResult(f.Error);
+        }
+
+        var result = await users.CreateAsync(caller, draft, ct);
+        return result.IsOk ? TypedResults.Ok(UserJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<UserJson>, JsonHttpResult<AcronisErrorBody>>> Get(
+        string userId, Caller caller, UserService users, CancellationToken ct)
+    {
+        var result = await users.GetAsync(caller, userId, ct);
+        return result.IsOk ? TypedResults.Ok(UserJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<UserJson>, JsonHttpResult<AcronisErrorBody>>> Update(
+        string userId, HttpRequest request, Caller caller, UserService users, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, ct);
+        if (!body.IsOk)
+        {
+            return AcronisErrors.ToResult(body.Error);
+        }
+
+        var f = new JsonFields(body.Value);
+        var version = f.Integer("version");
+        if (f.Error is null && !version.IsSet)
+        {
+            return AcronisErrors.ToResult(new Invalid("version", "version is required: quote the user's current version."));
+        }
+
+        var login = f.String("login", nullable: false);
+        var role = f.String("role", nullable: false);
+        var language = f.String("language", nullable: false);
+        var changes = new UserChanges(
+            login.IsSet ? Optional<string>.Of(login.Value!) : default, TenantBodies.Contact(f), f.Bool("enabled"),
+            role.IsSet ? Optional<string>.Of(role.Value!) : default,
+            language.IsSet ? Optional<string>.Of(language.Value!) : default, f.String("external_id"), f.StringArray("notifications"));
+        if (f.Error is not null)
+        {
+            return AcronisErrors.ToResult(f.Error);
+        }
+
+        var result = await users.UpdateAsync(caller, userId, changes, version.Value, ct);
+        return result.IsOk ? TypedResults.Ok(UserJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<NoContent, JsonHttpResult<AcronisErrorBody>>> Delete(
+        string userId, string? version, Caller caller, UserService users, CancellationToken ct)
+    {
+        var v = VersionQuery.Parse(version);
+        if (!v.IsOk)
+        {
+            return AcronisErrors.ToResult(v.Error);
+        }
+
+        var result = await users.DeleteAsync(caller, userId, v.Value, ct);
+        return result.IsOk ? TypedResults.NoContent() : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<NoContent, JsonHttpResult<AcronisErrorBody>>> SetPassword(
+        string userId, HttpRequest request, Caller caller, UserService users, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, ct);
+        if (!body.IsOk)
+        {
+            return AcronisErrors.ToResult(body.Error);
+        }
+
+        var f = new JsonFields(body.Value);
+        var password = f.RequiredString("password");
+        if (f.Error is not null)
+        {
+            return AcronisErrors.ToResult(f.Error);
+        }
+
+        var result = await users.SetPasswordAsync(caller, userId, password.Value, ct);
+        return result.IsOk ? TypedResults.NoContent() : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<NoContent, JsonHttpResult<AcronisErrorBody>>> CheckLogin(
+        string? username, UserService users, CancellationToken ct)
+    {
+        var taken = await users.IsLoginTakenAsync(username, ct);
+        return !taken.IsOk ? AcronisErrors.ToResult(taken.Error)
+            : taken.Value ? AcronisErrors.ToResult(new Duplicate("login", $"The login '{username}' is already taken."))
+            : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<JsonObject>, JsonHttpResult<AcronisErrorBody>>> Me(
+        Caller caller, UserService users, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        var result = await users.MeAsync(caller, ct);
+        return result.IsOk
+            ? TypedResults.Ok(UserJson.Me(result.Value.User, result.Value.Tenant, json.Value.SerializerOptions))
+            : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<UuidListJson>, JsonHttpResult<AcronisErrorBody>>> OfTenant(
+        string tenantId, Caller caller, UserService users, CancellationToken ct)
+    {
+        var result = await users.IdsOfTenantAsync(caller, tenantId, ct);
+        return result.IsOk ? TypedResults.Ok(new UuidListJson(result.Value)) : AcronisErrors.ToResult(result.Error);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Tenancy.Server.Tenants;
+
+namespace Tenancy.Server.Users;
+
+/// <summary>The /api/2 user object (the published "user" schema, full level of detail) plus Tenancy's role.</summary>
+public sealed record UserJson(
+    string Id,
+    long Version,
+    string TenantId,
+    string Login,
+    Contact Contact,
+    bool Activated,
+    bool Enabled,
+    string CreatedAt,
+    string UpdatedAt,
+    string? DeletedAt,
+    IReadOnlyList<object> AccessPolicies,
+    string? OriginId,
+    string? OriginExternalId,
+    string? DisableAfter,
+    string? PersonalTenantId,
+    string Language,
+    IReadOnlyList<string> BusinessTypes,
+    IReadOnlyList<string> Notifications,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ExternalId,
+    string MfaStatus,
+    string? ExternalOperationStatus,
+    string Role)
+{
+    public static UserJson From(User u) => new(
+        u.Id, u.Version, u.TenantId, u.Login, ContactJson.Deserialize(u.Contact) ?? new Contact(),
+        Activated: u.PasswordHash is not null, u.Enabled, Timestamps.Format(u.CreatedAt), Timestamps.Format(u.UpdatedAt),
+        null, [], null, null, null, null, u.Language, [], JsonSerializer.Deserialize<string[]>(u.Notifications) ?? [],
+        u.ExternalId, "disabled", null, u.Role);
+
+    /// <summary>The /users/me object: the user plus facts about its tenant (the published "userMe" schema).</summary>
+    public static JsonObject Me(User user, Tenant tenant, JsonSerializerOptions options)
+    {
+        var node = JsonSerializer.SerializeToNode(From(user), options)!.AsObject();
+        node["terms_accepted"] = true;
+        node["login_totp_time"] = null;
+        node["tenant_kind"] = tenant.Kind;
+        node["tenant_pricing_model"] = tenant.PricingMode;
+        node["brand_id"] = tenant.BrandUuid;
+        return node;
+    }
+}
+
+public sealed record UuidListJson(IReadOnlyList<string> Items);

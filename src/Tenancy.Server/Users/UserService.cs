@@ -1,0 +1,274 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Tenancy.Server.Auth;
+using Tenancy.Server.Errors;
+using Tenancy.Server.Storage;
+using Tenancy.Server.Tenants;
+
+namespace Tenancy.Server.Users;
+
+/// <summary>Users: who may see and change them, versions, logins and passwords. No HTTP here.</summary>
+public sealed partial class UserService(UserStore store, TenantService tenants, Passwords passwords)
+{
+    public const int MaxLoginLength = 128;
+
+    public static readonly IReadOnlyList<string> NotificationKinds =
+    [
+        "maintenance", "quota", "reports", "backup_error", "backup_warning", "backup_info", "backup_daily_report",
+        "backup_critical", "device_control_warning", "certificate_management_error", "certificate_management_warning",
+        "certificate_management_info",
+    ];
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._@+\-]*$")]
+    private static partial Regex LoginPattern();
+
+    public static Invalid? CheckLogin(string login) =>
+        login.Length is 0 or > MaxLoginLength || !LoginPattern().IsMatch(login)
+            ? new Invalid("login", $"login must be 1 to {MaxLoginLength} characters: letters, digits and . _ @ + - (not first).")
+            : null;
+
+    public async Task<Result<User>> CreateAsync(Caller caller, NewUser request, CancellationToken ct = default)
+    {
+        if ((CheckLogin(request.Login) ?? TenantRules.Contact(request.Contact) ?? CheckRole(caller, request.Role)
+            ?? TenantRules.Language(request.Language) ?? TenantRules.Text("external_id", request.ExternalId)
+            ?? CheckNotifications(request.Notifications)) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var found = await tenants.GetAsync(caller, request.TenantId, ct);
+        if (!found.IsOk)
+        {
+            return found.Error;
+        }
+
+        var tenant = found.Value;
+        if (tenant.DisabledBy is { } disabledBy)
+        {
+            return new RuleViolation(Rule.ParentDisabled,
+                $"Cannot create a user in tenant {tenant.Tenant.Id}: tenant {disabledBy} is disabled.");
+        }
+
+        var now = tenants.Now();
+        var user = new User
+        {
+            Id = Ids.New(),
+            TenantSeq = tenant.Tenant.Seq,
+            TenantId = tenant.Tenant.Id,
+            Login = request.Login,
+            LoginKey = User.KeyOf(request.Login),
+            Contact = ContactJson.Serialize(ContactJson.Stamp(request.Contact, null, now)),
+            Enabled = request.Enabled,
+            Role = request.Role,
+            Language = request.Language ?? tenant.Tenant.Language,
+            ExternalId = request.ExternalId,
+            Notifications = JsonSerializer.Serialize(request.Notifications),
+            Version = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+            TenantPath = tenant.Tenant.Path,
+        };
+        try
+        {
+            await store.InsertAsync(user, ct);
+        }
+        catch (Exception e) when (Database.IsConstraintViolation(e))
+        {
+            return await store.LoginTakenAsync(request.Login, ct)
+                ? new Duplicate("login", $"The login '{request.Login}' is already taken.")
+                : new NotFound($"The tenant {tenant.Tenant.Id} was not found.");
+        }
+
+        return user;
+    }
+
+    public async Task<Result<User>> GetAsync(Caller caller, string id, CancellationToken ct = default)
+    {
+        if (Ids.Normalize(id) is not { } userId)
+        {
+            return new Invalid("user_id", "user_id must be a UUID.");
+        }
+
+        var user = await store.GetAsync(userId, ct);
+        return user is null ? new NotFound($"The user {userId} was not found.")
+            : TreePath.IsWithin(user.TenantPath, caller.TenantPath) ? user
+            : new Forbidden($"The user {userId} is outside the caller's reach.");
+    }
+
+    public async Task<Result<User>> UpdateAsync(
+        Caller caller, string id, UserChanges changes, long expectedVersion, CancellationToken ct = default)
+    {
+        var found = await GetAsync(caller, id, ct);
+        if (!found.IsOk)
+        {
+            return found;
+        }
+
+        var user = found.Value;
+        var columns = new Dictionary<string, object?>();
+        if (changes.Login.IsSet && changes.Login.Value != user.Login)
+        {
+            if (CheckLogin(changes.Login.Value) is { } invalid)
+            {
+                return invalid;
+            }
+
+            columns["login"] = changes.Login.Value;
+            columns["login_key"] = User.KeyOf(changes.Login.Value);
+        }
+
+        if (changes.Contact.IsSet)
+        {
+            if (TenantRules.Contact(changes.Contact.Value) is { } invalid)
+            {
+                return invalid;
+            }
+
+            columns["contact"] = ContactJson.Serialize(
+                ContactJson.Stamp(changes.Contact.Value, ContactJson.Deserialize(user.Contact), tenants.Now()));
+        }
+
+        if (changes.Role.IsSet)
+        {
+            if (CheckRole(caller, changes.Role.Value) is { } invalid)
+            {
+                return invalid;
+            }
+
+            columns["role"] = changes.Role.Value;
+        }
+
+        if (((changes.Language.IsSet ? TenantRules.Language(changes.Language.Value) : null)
+            ?? (changes.ExternalId.IsSet ? TenantRules.Text("external_id", changes.ExternalId.Value) : null)
+            ?? (changes.Notifications.IsSet ? CheckNotifications(changes.Notifications.Value) : null)) is { } bad)
+        {
+            return bad;
+        }
+
+        if (changes.Enabled.IsSet) columns["enabled"] = changes.Enabled.Value;
+        if (changes.Language.IsSet) columns["language"] = changes.Language.Value;
+        if (changes.ExternalId.IsSet) columns["external_id"] = changes.ExternalId.Value;
+        if (changes.Notifications.IsSet) columns["notifications"] = JsonSerializer.Serialize(changes.Notifications.Value);
+
+        if (user.Version != expectedVersion)
+        {
+            return new VersionConflict(user.Version);
+        }
+
+        bool written;
+        try
+        {
+            written = await store.UpdateAsync(user.Id, expectedVersion, columns, tenants.Now(), ct);
+        }
+        catch (Exception e) when (Database.IsConstraintViolation(e) && columns.ContainsKey("login"))
+        {
+            return new Duplicate("login", $"The login '{changes.Login.Value}' is already taken.");
+        }
+
+        var current = await store.GetAsync(user.Id, ct);
+        return current is null ? new NotFound($"The user {user.Id} was not found.")
+            : written ? current
+            : new VersionConflict(current.Version);
+    }
+
+    public async Task<Result<Done>> DeleteAsync(Caller caller, string id, long expectedVersion, CancellationToken ct = default)
+    {
+        var found = await GetAsync(caller, id, ct);
+        if (!found.IsOk)
+        {
+            return found.Error;
+        }
+
+        var user = found.Value;
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            if (user.Version != expectedVersion)
+            {
+                return new VersionConflict(user.Version);
+            }
+
+            if (user.Enabled)
+            {
+                return new RuleViolation(Rule.DeleteEnabledUser, $"User {user.Id} is enabled; disable it before deleting it.");
+            }
+
+            if (await store.DeleteAsync(user.Id, expectedVersion, ct))
+            {
+                return Done.Value;
+            }
+
+            // Nothing matched: decide between gone, changed and re-enabled on the row as it is now.
+            if (await store.GetAsync(user.Id, ct) is not { } current)
+            {
+                return new NotFound($"The user {user.Id} was not found.");
+            }
+
+            user = current;
+        }
+
+        return new VersionConflict(user.Version);
+    }
+
+    public async Task<Result<Done>> SetPasswordAsync(Caller caller, string id, string password, CancellationToken ct = default)
+    {
+        var found = await GetAsync(caller, id, ct);
+        if (!found.IsOk)
+        {
+            return found.Error;
+        }
+
+        if (Passwords.CheckPolicy(password, found.Value.Login) is { } weak)
+        {
+            return weak;
+        }
+
+        return await store.SetPasswordAsync(found.Value.Id, passwords.Hash(password), ct)
+            ? Done.Value
+            : new NotFound($"The user {found.Value.Id} was not found.");
+    }
+
+    /// <summary>Whether a login is taken by any user of the installation, in any case.</summary>
+    public async Task<Result<bool>> IsLoginTakenAsync(string? login, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(login))
+        {
+            return new Invalid("username", "username is required.");
+        }
+
+        return CheckLogin(login) is null ? await store.LoginTakenAsync(login, ct) : new Invalid("username", "username is not a valid login.");
+    }
+
+    /// <summary>The user of a user token, with its tenant.</summary>
+    public async Task<Result<(User User, Tenant Tenant)>> MeAsync(Caller caller, CancellationToken ct = default)
+    {
+        if (caller.Kind != PrincipalKind.User)
+        {
+            return new Forbidden("/users/me needs a user's token (grant_type=password); this token is an API client's.");
+        }
+
+        var user = await GetAsync(caller, caller.Id, ct);
+        if (!user.IsOk)
+        {
+            return user.Error;
+        }
+
+        var tenant = await tenants.GetAsync(caller, user.Value.TenantId, ct);
+        return tenant.IsOk ? (user.Value, tenant.Value.Tenant) : tenant.Error;
+    }
+
+    public async Task<Result<IReadOnlyList<string>>> IdsOfTenantAsync(Caller caller, string tenantId, CancellationToken ct = default)
+    {
+        var tenant = await tenants.GetAsync(caller, tenantId, ct);
+        return tenant.IsOk ? Result<IReadOnlyList<string>>.Ok(await store.IdsByTenantAsync(tenant.Value.Tenant.Seq, ct)) : tenant.Error;
+    }
+
+    private static Error? CheckRole(Caller caller, string role) =>
+        !Roles.IsValid(role) ? new Invalid("role", $"role must be one of: {string.Join(", ", Roles.All)}.")
+        : !Roles.CanGrant(caller.Role, role) ? new Forbidden($"A {caller.Role} cannot grant the role '{role}'.")
+        : null;
+
+    private static Invalid? CheckNotifications(IReadOnlyList<string> kinds) =>
+        kinds.FirstOrDefault(k => !NotificationKinds.Contains(k)) is { } bad
+            ? new Invalid("notifications", $"notifications: '{bad}' is not one of {string.Join(", ", NotificationKinds)}.")
+            : null;
+}

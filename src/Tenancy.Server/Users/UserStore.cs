@@ -1,0 +1,127 @@
+using Dapper;
+using Tenancy.Server.Auth;
+using Tenancy.Server.Storage;
+
+namespace Tenancy.Server.Users;
+
+/// <summary>SQL for users. Writes to an existing user are single conditional statements.</summary>
+public sealed class UserStore(Database db)
+{
+    private const string Columns =
+        "id, tenant_seq, tenant_id, login, login_key, contact, enabled, role, language, external_id, notifications, " +
+        "password_hash, token_generation, version, created_at, updated_at";
+
+    private const string Select =
+        "SELECT u.id, u.tenant_seq, u.tenant_id, u.login, u.login_key, u.contact, u.enabled, u.role, u.language, " +
+        "u.external_id, u.notifications, u.password_hash, u.token_generation, u.version, u.created_at, u.updated_at, " +
+        "t.path AS tenant_path FROM users u JOIN tenants t ON t.seq = u.tenant_seq";
+
+    /// <summary>The columns an update may set.</summary>
+    public static readonly IReadOnlySet<string> UpdatableColumns = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "login", "login_key", "contact", "enabled", "role", "language", "external_id", "notifications",
+    };
+
+    public async Task<User?> GetAsync(string id, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            $"{Select} WHERE u.id = @id", new { id }, cancellationToken: ct));
+    }
+
+    public async Task<User?> ByLoginAsync(string login, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            $"{Select} WHERE u.login_key = @key", new { key = User.KeyOf(login) }, cancellationToken: ct));
+    }
+
+    public async Task<bool> LoginTakenAsync(string login, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT id FROM users WHERE login_key = @key", new { key = User.KeyOf(login) }, cancellationToken: ct)) is not null;
+    }
+
+    public async Task<IReadOnlyList<string>> IdsByTenantAsync(long tenantSeq, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<string>(new CommandDefinition(
+            "SELECT id FROM users WHERE tenant_seq = @tenantSeq ORDER BY created_at, id", new { tenantSeq }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>Inserts a user; a constraint violation (login taken, tenant gone) propagates to the caller.</summary>
+    public async Task InsertAsync(User user, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            $"INSERT INTO users ({Columns}) VALUES (@Id, @TenantSeq, @TenantId, @Login, @LoginKey, @Contact, @Enabled, @Role, " +
+            "@Language, @ExternalId, @Notifications, @PasswordHash, @TokenGeneration, @Version, @CreatedAt, @UpdatedAt)",
+            user, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Sets <paramref name="columns"/> if the user still has <paramref name="expectedVersion"/>, in one
+    /// statement.
+    /// </summary>
+    public async Task<bool> UpdateAsync(
+        string id, long expectedVersion, IReadOnlyDictionary<string, object?> columns, long now, CancellationToken ct = default)
+    {
+        var p = new DynamicParameters(new { id, expectedVersion, now });
+        var sets = new List<string> { "version = version + 1", "updated_at = @now" };
+        foreach (var (column, value) in columns)
+        {
+            if (!UpdatableColumns.Contains(column))
+            {
+                throw new ArgumentException($"Column {column} cannot be updated.", nameof(columns));
+            }
+
+            sets.Add($"{column} = @p_{column}");
+            p.Add("p_" + column, value);
+        }
+
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            $"UPDATE users SET {string.Join(", ", sets)} WHERE id = @id AND version = @expectedVersion", p, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Deletes a disabled user quoting its version.</summary>
+    public async Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM users WHERE id = @id AND version = @expectedVersion AND NOT enabled",
+            new { id, expectedVersion }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Sets the password hash; every token issued before stops working.</summary>
+    public async Task<bool> SetPasswordAsync(string id, string hash, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET password_hash = @hash, token_generation = token_generation + 1 WHERE id = @id",
+            new { id, hash }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Replaces a hash made with older parameters, unless the password changed meanwhile. Tokens stay valid.</summary>
+    public async Task RehashAsync(string id, string oldHash, string newHash, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET password_hash = @newHash WHERE id = @id AND password_hash = @oldHash",
+            new { id, oldHash, newHash }, cancellationToken: ct));
+    }
+
+    /// <summary>What every request with this user's token checks (see <see cref="CallerResolver"/>).</summary>
+    public async Task<StoredPrincipal?> PrincipalAsync(string id, string? jti, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<StoredPrincipal>(new CommandDefinition(
+            "SELECT u.enabled AS Enabled, u.role AS Role, u.token_generation AS TokenGeneration, " +
+            "t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath, " +
+            $"{RevokedTokens.IsRevokedSql} AS Revoked " +
+            "FROM users u JOIN tenants t ON t.seq = u.tenant_seq WHERE u.id = @id",
+            new { id, jti }, cancellationToken: ct));
+    }
+}
