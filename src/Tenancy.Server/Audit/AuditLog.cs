@@ -1,12 +1,36 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
+using Tenancy.Server.Storage;
 
 namespace Tenancy.Server.Audit;
 
 /// <summary>Writes audit records; always inside the transaction of the change they describe.</summary>
 public static class AuditLog
 {
+    /// <summary>
+    /// Runs one write statement and, if it changed a row, writes <paramref name="audit"/> in the same
+    /// transaction. False when no row matched (nothing is recorded then).
+    /// </summary>
+    public static async Task<bool> ExecuteAuditedAsync(
+        this Database db, string sql, object args, AuditEntry? audit, long at, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await Database.BeginWriteAsync(c, ct);
+        if (await c.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct)) == 0)
+        {
+            return false;
+        }
+
+        if (audit is not null)
+        {
+            await WriteAsync(c, tx, audit, at, ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     internal static Task WriteAsync(DbConnection c, DbTransaction tx, AuditEntry e, long at, CancellationToken ct) =>

@@ -68,24 +68,8 @@ public sealed class ClientStore(Database db)
         WriteAsync("UPDATE api_clients SET secret_hash = @secretHash, token_generation = token_generation + 1 WHERE id = @id",
             new { id, secretHash }, audit, now, ct);
 
-    /// <summary>One statement on one client row and, if it matched, its audit record, in one transaction.</summary>
-    private async Task<bool> WriteAsync(string sql, object args, AuditEntry? audit, long at, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await Database.BeginWriteAsync(c, ct);
-        if (await c.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct)) != 1)
-        {
-            return false;
-        }
-
-        if (audit is not null)
-        {
-            await AuditLog.WriteAsync(c, tx, audit, at, ct);
-        }
-
-        await tx.CommitAsync(ct);
-        return true;
-    }
+    private Task<bool> WriteAsync(string sql, object args, AuditEntry? audit, long at, CancellationToken ct) =>
+        db.ExecuteAuditedAsync(sql, args, audit, at, ct);
 
     public async Task TouchAsync(string id, long at, string? ip, CancellationToken ct = default)
     {

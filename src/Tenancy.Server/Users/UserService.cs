@@ -1,3 +1,4 @@
+using Tenancy.Server.Audit;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tenancy.Server.Auth;
@@ -70,7 +71,11 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
         };
         try
         {
-            await store.InsertAsync(user, ct);
+            await store.InsertAsync(user, new AuditEntry(caller, "user.create", "user", user.Id, user.TenantPath, null,
+                new Dictionary<string, object?>
+                {
+                    ["login"] = user.Login, ["tenant_id"] = user.TenantId, ["role"] = user.Role, ["enabled"] = user.Enabled,
+                }), ct);
         }
         catch (Exception e) when (Database.IsConstraintViolation(e))
         {
@@ -158,7 +163,9 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
         bool written;
         try
         {
-            written = await store.UpdateAsync(user.Id, expectedVersion, columns, tenants.Now(), ct);
+            var audit = new AuditEntry(caller, "user.update", "user", user.Id, user.TenantPath,
+                columns.Keys.ToDictionary(k => k, k => Value(user, k)), columns);
+            written = await store.UpdateAsync(user.Id, expectedVersion, columns, tenants.Now(), audit, ct);
         }
         catch (Exception e) when (Database.IsConstraintViolation(e) && columns.ContainsKey("login"))
         {
@@ -192,7 +199,9 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
                 return new RuleViolation(Rule.DeleteEnabledUser, $"User {user.Id} is enabled; disable it before deleting it.");
             }
 
-            if (await store.DeleteAsync(user.Id, expectedVersion, ct))
+            var audit = new AuditEntry(caller, "user.delete", "user", user.Id, user.TenantPath,
+                new Dictionary<string, object?> { ["login"] = user.Login, ["tenant_id"] = user.TenantId }, null);
+            if (await store.DeleteAsync(user.Id, expectedVersion, audit, tenants.Now(), ct))
             {
                 return Done.Value;
             }
@@ -222,10 +231,26 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
             return weak;
         }
 
-        return await store.SetPasswordAsync(found.Value.Id, passwords.Hash(password), ct)
+        // The record says that the password was set, never anything of the password.
+        var audit = new AuditEntry(caller, "user.set_password", "user", found.Value.Id, found.Value.TenantPath, null, null);
+        return await store.SetPasswordAsync(found.Value.Id, passwords.Hash(password), audit, tenants.Now(), ct)
             ? Done.Value
             : new NotFound($"The user {found.Value.Id} was not found.");
     }
+
+    /// <summary>The current value of an updatable column (the "before" of an audit record).</summary>
+    private static object? Value(User u, string column) => column switch
+    {
+        "login" => u.Login,
+        "login_key" => u.LoginKey,
+        "contact" => u.Contact,
+        "enabled" => u.Enabled,
+        "role" => u.Role,
+        "language" => u.Language,
+        "external_id" => u.ExternalId,
+        "notifications" => u.Notifications,
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column, "not an updatable column"),
+    };
 
     /// <summary>Whether a login is taken by any user of the installation, in any case.</summary>
     public async Task<Result<bool>> IsLoginTakenAsync(string? login, CancellationToken ct = default)

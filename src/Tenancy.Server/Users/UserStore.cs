@@ -1,4 +1,5 @@
 using Dapper;
+using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Storage;
 
@@ -52,21 +53,19 @@ public sealed class UserStore(Database db)
     }
 
     /// <summary>Inserts a user; a constraint violation (login taken, tenant gone) propagates to the caller.</summary>
-    public async Task InsertAsync(User user, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(
+    public Task InsertAsync(User user, AuditEntry audit, CancellationToken ct = default) =>
+        db.ExecuteAuditedAsync(
             $"INSERT INTO users ({Columns}) VALUES (@Id, @TenantSeq, @TenantId, @Login, @LoginKey, @Contact, @Enabled, @Role, " +
             "@Language, @ExternalId, @Notifications, @PasswordHash, @TokenGeneration, @Version, @CreatedAt, @UpdatedAt)",
-            user, cancellationToken: ct));
-    }
+            user, audit, user.CreatedAt, ct);
 
     /// <summary>
     /// Sets <paramref name="columns"/> if the user still has <paramref name="expectedVersion"/>, in one
     /// statement.
     /// </summary>
     public async Task<bool> UpdateAsync(
-        string id, long expectedVersion, IReadOnlyDictionary<string, object?> columns, long now, CancellationToken ct = default)
+        string id, long expectedVersion, IReadOnlyDictionary<string, object?> columns, long now, AuditEntry audit,
+        CancellationToken ct = default)
     {
         var p = new DynamicParameters(new { id, expectedVersion, now });
         var sets = new List<string> { "version = version + 1", "updated_at = @now" };
@@ -81,28 +80,21 @@ public sealed class UserStore(Database db)
             p.Add("p_" + column, value);
         }
 
-        await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE users SET {string.Join(", ", sets)} WHERE id = @id AND version = @expectedVersion", p, cancellationToken: ct)) == 1;
+        return await db.ExecuteAuditedAsync(
+            $"UPDATE users SET {string.Join(", ", sets)} WHERE id = @id AND version = @expectedVersion", p, audit, now, ct);
     }
 
     /// <summary>Deletes a disabled user quoting its version.</summary>
-    public async Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteAsync(new CommandDefinition(
+    public Task<bool> DeleteAsync(string id, long expectedVersion, AuditEntry audit, long now, CancellationToken ct = default) =>
+        db.ExecuteAuditedAsync(
             "DELETE FROM users WHERE id = @id AND version = @expectedVersion AND NOT enabled",
-            new { id, expectedVersion }, cancellationToken: ct)) == 1;
-    }
+            new { id, expectedVersion }, audit, now, ct);
 
     /// <summary>Sets the password hash; every token issued before stops working.</summary>
-    public async Task<bool> SetPasswordAsync(string id, string hash, CancellationToken ct = default)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteAsync(new CommandDefinition(
+    public Task<bool> SetPasswordAsync(string id, string hash, AuditEntry audit, long now, CancellationToken ct = default) =>
+        db.ExecuteAuditedAsync(
             "UPDATE users SET password_hash = @hash, token_generation = token_generation + 1 WHERE id = @id",
-            new { id, hash }, cancellationToken: ct)) == 1;
-    }
+            new { id, hash }, audit, now, ct);
 
     /// <summary>Replaces a hash made with older parameters, unless the password changed meanwhile. Tokens stay valid.</summary>
     public async Task RehashAsync(string id, string oldHash, string newHash, CancellationToken ct = default)

@@ -105,6 +105,30 @@ public abstract class AuditTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task UserChanges_LeaveOneRecordEach_AndNeverThePassword()
+    {
+        var root = await _server.RootAsync();
+        var partner = await root.CreateTenantAsync(await root.OwnTenantIdAsync(), "partner");
+        var login = "audited-" + Guid.NewGuid().ToString("N")[..8];
+
+        var created = await ExpectOneRecordAsync(root, () => root.PostJsonAsync("/api/2/users",
+            new { tenant_id = partner.Str("id"), login, contact = new { email = $"{login}@example.com" } }), HttpStatusCode.OK, "user.create", b => b.Str("id"));
+        var id = created.GetProperty("target").Str("id");
+        var password = "Correct-Horse-" + Guid.NewGuid().ToString("N")[..8];
+        var before = await CountAsync();
+        await root.SetPasswordAsync(id, password).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal(before + 1, await CountAsync());
+        Assert.Null(await _server.StoredRowAsync("SELECT id FROM audit_log WHERE changes LIKE @s", "s", $"%{password}%"));
+        var user = await root.GetAsync($"/api/2/users/{id}").ExpectAsync(HttpStatusCode.OK);
+        var disabled = await ExpectOneRecordAsync(root, () => root.PutJsonAsync($"/api/2/users/{id}", new { enabled = false, version = user.Long("version") }),
+            HttpStatusCode.OK, "user.update", b => b.Str("id"));
+        Assert.True(disabled.GetProperty("changes").GetProperty("before").Bool("enabled"));
+        before = await CountAsync();
+        await root.DeleteAsync($"/api/2/users/{id}?version={user.Long("version") + 1}").ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal(before + 1, await CountAsync());
+    }
+
+    [Fact]
     public async Task TheTrail_IsLimitedToTheCallersReach_FilteredAndPaged()
     {
         var root = await _server.RootAsync();
