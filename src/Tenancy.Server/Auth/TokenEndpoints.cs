@@ -41,7 +41,17 @@ public static class TokenEndpoints
             return OAuthError(400, "invalid_request", "The request must be application/x-www-form-urlencoded.");
         }
 
-        var form = await request.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException { StatusCode: not StatusCodes.Status413PayloadTooLarge })
+        {
+            // Too many fields, an over-long key or value, or a malformed multipart body.
+            return OAuthError(400, "invalid_request", "The form could not be read.");
+        }
+
         var grantType = form["grant_type"].ToString();
         if (string.IsNullOrEmpty(grantType))
         {
