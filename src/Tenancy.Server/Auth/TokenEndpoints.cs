@@ -12,6 +12,8 @@ public static class TokenEndpoints
     /// <summary>RFC 6749 5.2 error response.</summary>
     public sealed record OAuthErrorJson(string Error, string ErrorDescription);
 
+    public const string Path = "/api/2/idp/token";
+
     private static readonly string[] ResponseTypes = ["token"];
     private static readonly string[] SubjectTypes = ["public"];
     private static readonly string[] Algorithms = ["RS256"];

@@ -41,8 +41,6 @@ public sealed class RateLimitOptions
 /// </summary>
 public static class RateLimits
 {
-    public const string TokenPath = "/api/2/idp/token";
-
     public static IServiceCollection AddTenancyRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
@@ -68,7 +66,7 @@ public static class RateLimits
     {
         app.Use(async (context, next) =>
         {
-            if (IsToken(context.Request) && context.Request.HasFormContentType)
+            if (Dialect.IsToken(context) && context.Request.HasFormContentType)
             {
                 try
                 {
@@ -85,9 +83,6 @@ public static class RateLimits
         return app.UseRateLimiter();
     }
 
-    private static bool IsToken(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && request.Path.Equals(TokenPath, StringComparison.OrdinalIgnoreCase);
-
     private static bool IsWrite(HttpRequest request) =>
         request.Path.StartsWithSegments("/api")
         && (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method)
@@ -96,7 +91,7 @@ public static class RateLimits
     private static RateLimitPartition<string> Partition(HttpContext context, RateLimitOptions options, bool byClient)
     {
         var request = context.Request;
-        var rule = IsToken(request) ? options.Token : IsWrite(request) ? options.Writes : null;
+        var rule = Dialect.IsToken(context) ? options.Token : IsWrite(request) ? options.Writes : null;
         if (rule is null)
         {
             return RateLimitPartition.GetNoLimiter("");
@@ -156,14 +151,6 @@ public static class RateLimits
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var message = $"Too many requests; retry after {seconds} s.";
-        if (IsToken(context.Request))
-        {
-            context.Response.Headers.CacheControl = "no-store";
-            await TypedResults.Json(new TokenEndpoints.OAuthErrorJson("slow_down", message), statusCode: StatusCodes.Status429TooManyRequests)
-                .ExecuteAsync(context);
-            return;
-        }
-
         await Dialect.WriteAsync(context, new TooManyRequests(message));
     }
 }
