@@ -48,9 +48,9 @@ public static class TokenEndpoints
         {
             form = await request.ReadFormAsync(ct);
         }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException { StatusCode: not StatusCodes.Status413PayloadTooLarge })
+        catch (Exception e) when (e is InvalidDataException || (e is IOException && e is not BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }))
         {
-            // Too many fields, an over-long key or value, or a malformed multipart body.
+            // Too many fields, an over-long key or value, a malformed multipart body or one cut short.
             return OAuthError(400, "invalid_request", "The form could not be read.");
         }
 

@@ -12,7 +12,7 @@ public static class Dialect
     /// <summary>A POST to the token endpoint: errors take the OAuth shape there.</summary>
     public static bool IsToken(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method)
-        && context.Request.Path.Equals(TokenEndpoints.Path, StringComparison.OrdinalIgnoreCase);
+        && (context.Request.Path.Value ?? "").TrimEnd('/').Equals(TokenEndpoints.Path, StringComparison.OrdinalIgnoreCase);
 
     public static IResult Error(HttpContext context, Error error)
     {
