@@ -41,6 +41,8 @@ public sealed class RateLimitOptions
 /// </summary>
 public static class RateLimits
 {
+    private const long MaxFormPeek = 64 * 1024;
+
     public static IServiceCollection AddTenancyRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
@@ -66,7 +68,9 @@ public static class RateLimits
     {
         app.Use(async (context, next) =>
         {
-            if (Dialect.IsToken(context) && context.Request.HasFormContentType)
+            // Only small forms with a declared length are read ahead: a token request is a few hundred bytes,
+            // and the limiter must not be the one that buffers a large body.
+            if (Dialect.IsToken(context) && context.Request.HasFormContentType && context.Request.ContentLength is <= MaxFormPeek)
             {
                 try
                 {

@@ -18,7 +18,7 @@ namespace Tenancy.Tests.Hardening;
 public abstract class FuzzTests(StorageProvider provider, ITestOutputHelper output) : ServerTests(provider)
 {
     private const int BatchSize = 16;
-    private static readonly TimeSpan TimeBudget = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan TimeBudget = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task RandomAndMutatedRequests_NeverFail5xx_AnswerInTheirDialect_AndRefusedOnesChangeNothing()
