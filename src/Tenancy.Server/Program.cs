@@ -16,14 +16,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 }
 
-builder.WebHost.ConfigureKestrel(o =>
-{
-    o.AddServerHeader = false;
-    // JSON bodies are capped at 1 MiB by JsonBody, with an answer in the dialect's envelope. Kestrel's own
-    // cap is higher so that it can still read and discard a refused body and the client gets that answer
-    // instead of a reset connection.
-    o.Limits.MaxRequestBodySize = 8 * JsonBody.MaxBytes;
-});
+builder.WebHost.ConfigureKestrel(RequestLimits.ConfigureKestrel);
 
 builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
 builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection(BootstrapOptions.Section));
@@ -45,6 +38,7 @@ builder.Services.AddSingleton<Passwords>();
 builder.Services.AddSingleton<UserStore>();
 builder.Services.AddSingleton<UserService>();
 builder.Services.AddTenancyAuth(builder.Configuration);
+builder.Services.AddTenancyRateLimits(builder.Configuration);
 builder.Services.AddTenancyOpenApi();
 
 var app = builder.Build();
@@ -57,9 +51,12 @@ if (args.FirstOrDefault() == "migrate")
 
 await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Faults.HandleAsync });
 app.UseStatusCodePages(Faults.StatusCodeAsync);
+app.UseRequestLimits();
 app.UseAuthentication();
+app.UseTenancyRateLimits();
 app.UseAuthorization();
 app.UseViewerGuard();
 

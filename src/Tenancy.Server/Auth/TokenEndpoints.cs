@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Errors;
+using Tenancy.Server.Http;
 
 namespace Tenancy.Server.Auth;
 
@@ -12,6 +13,8 @@ public static partial class TokenEndpoints
 
     /// <summary>RFC 6749 5.2 error response.</summary>
     public sealed record OAuthErrorJson(string Error, string ErrorDescription);
+
+    public const string Path = "/api/2/idp/token";
 
     private static readonly string[] ResponseTypes = ["token"];
     private static readonly string[] SubjectTypes = ["public"];
@@ -39,12 +42,11 @@ public static partial class TokenEndpoints
     {
         context.Response.Headers.CacheControl = "no-store";
         var request = context.Request;
-        if (!request.HasFormContentType)
+        if (await FormBody.ReadAsync(request, ct) is not { } form)
         {
-            return OAuthError(400, "invalid_request", "The request must be application/x-www-form-urlencoded.");
+            return OAuthError(400, "invalid_request", "The request must be a well-formed application/x-www-form-urlencoded form.");
         }
 
-        var form = await request.ReadFormAsync(ct);
         var grantType = form["grant_type"].ToString();
         if (string.IsNullOrEmpty(grantType))
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Tenancy.Server.Http;
 using Tenancy.Server.Tenants;
 using static Tenancy.Server.Auth.TokenEndpoints;
 
@@ -115,12 +116,11 @@ public static class TokenLifecycleEndpoints
             return new Asked(null, "", OAuthError(401, "invalid_client", "Authenticate with an API client's Basic credentials or a bearer token."));
         }
 
-        if (!context.Request.HasFormContentType)
+        if (await FormBody.ReadAsync(context.Request, ct) is not { } form)
         {
-            return new Asked(null, "", OAuthError(400, "invalid_request", "The request must be application/x-www-form-urlencoded."));
+            return new Asked(null, "", OAuthError(400, "invalid_request", "The request must be a well-formed application/x-www-form-urlencoded form."));
         }
 
-        var form = await context.Request.ReadFormAsync(ct);
         var token = form["token"].ToString();
         return new Asked(requester, token, token.Length == 0 ? OAuthError(400, "invalid_request", "token is required.") : null);
     }

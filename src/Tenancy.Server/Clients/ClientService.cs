@@ -15,6 +15,14 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
 {
     public static readonly IReadOnlyList<string> AuthMethods = ["client_secret_basic", "client_secret_post"];
 
+    /// <summary>The free-form "data" object of a client (its name and notes), as stored JSON text.</summary>
+    public const int MaxDataLength = 16 * 1024;
+
+    private static Invalid? Data(string? data) =>
+        data is not null && data.Length > MaxDataLength
+            ? new Invalid("data", $"data must be at most {MaxDataLength} characters of JSON.")
+            : null;
+
     public async Task<Result<CreatedClient>> CreateAsync(Caller caller, NewClient request, CancellationToken ct = default)
     {
         if (request.Type != "api_client")
@@ -26,6 +34,11 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
         {
             return new Invalid("token_endpoint_auth_method",
                 $"token_endpoint_auth_method must be one of: {string.Join(", ", AuthMethods)}.");
+        }
+
+        if (Data(request.Data) is { } badData)
+        {
+            return badData;
         }
 
         if (Ids.Normalize(request.TenantId) is not { } tenantId)
@@ -121,6 +134,11 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
         if (status is not (null or "enabled" or "disabled"))
         {
             return new Invalid("status", "status must be 'enabled' or 'disabled'.");
+        }
+
+        if (Data(data) is { } badData)
+        {
+            return badData;
         }
 
         var found = await GetAsync(caller, id, ct);

@@ -44,6 +44,8 @@ public static class AcronisErrors
             UnsupportedMediaType => (415, 415, "Unsupported media type.", Ctx()),
             PayloadTooLarge => (413, 413, "Request body too large.", Ctx()),
             MethodNotAllowed => (405, 405, "Method not allowed.", Ctx()),
+            UriTooLong => (414, 414, "Request URI too long.", Ctx()),
+            TooManyRequests => (429, 429, "Too many requests.", Ctx()),
             Unavailable => (503, 503, "Service unavailable.", Ctx()),
             _ => (500, 500, "Internal error.", Ctx()),
         };

@@ -31,6 +31,12 @@ public sealed record PayloadTooLarge(string Message) : Error(Message);
 
 public sealed record MethodNotAllowed(string Message) : Error(Message);
 
+/// <summary>The caller (or its address) went over a rate limit; the response says when to retry.</summary>
+public sealed record TooManyRequests(string Message) : Error(Message);
+
+/// <summary>The request line or query string is longer than the server accepts.</summary>
+public sealed record UriTooLong(string Message) : Error(Message);
+
 /// <summary>A fault of the server itself (a bug); the message never carries internals.</summary>
 public sealed record Internal(string Message) : Error(Message);
 

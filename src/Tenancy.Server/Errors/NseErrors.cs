@@ -27,6 +27,8 @@ public static class NseErrors
             UnsupportedMediaType => (415, "The request body must be JSON."),
             PayloadTooLarge => (413, "The request body is too large."),
             MethodNotAllowed => (405, "This method is not allowed here."),
+            UriTooLong => (414, "The request address is too long."),
+            TooManyRequests => (429, "Too many requests; slow down and retry later."),
             Unavailable => (503, "The service is temporarily unavailable."),
             _ => (500, "Internal error."),
         };

@@ -47,7 +47,9 @@ public static class Faults
             404 => new NotFound($"No resource at {context.Request.Path}."),
             405 => new MethodNotAllowed($"{context.Request.Method} is not allowed on {context.Request.Path}."),
             413 => new PayloadTooLarge("The request body is too large."),
+            414 => new UriTooLong("The request address is too long."),
             415 => new UnsupportedMediaType("The request body must be JSON."),
+            429 => new TooManyRequests("Too many requests."),
             >= 500 => new Internal("An internal error occurred."),
             _ => new Invalid("request", "The request is not valid."),
         };

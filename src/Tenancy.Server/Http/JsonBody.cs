@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Tenancy.Server.Errors;
 
 namespace Tenancy.Server.Http;
@@ -42,6 +43,13 @@ public static class JsonBody
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return TooLarge();
+        }
+
+        // JsonDocument checks the structure but not the bytes inside strings; reading such a string later
+        // would throw, so invalid UTF-8 (RFC 8259 section 8.1) is refused here, as bad input.
+        if (!Utf8.IsValid(bytes))
+        {
+            return new Invalid("body", "The request body is not valid UTF-8.");
         }
 
         try

@@ -61,11 +61,30 @@ public static partial class TenantRules
             return new Invalid("contact.email", "contact.email must be an e-mail address.");
         }
 
+        if (contact.Types.Count > Tenants.Contact.AllowedTypes.Count)
+        {
+            return new Invalid("contact.types", $"contact.types may hold at most {Tenants.Contact.AllowedTypes.Count} types.");
+        }
+
+        if (ContactTexts(contact).FirstOrDefault(t => t.Value?.Length > MaxNameLength) is { Field: { } field })
+        {
+            return new Invalid($"contact.{field}", $"contact.{field} must be at most {MaxNameLength} characters.");
+        }
+
         var badType = contact.Types.FirstOrDefault(t => !Tenants.Contact.AllowedTypes.Contains(t));
         return badType is not null
             ? new Invalid("contact.types", $"contact.types: '{badType}' is not one of {string.Join(", ", Tenants.Contact.AllowedTypes)}.")
             : null;
     }
+
+    private static IEnumerable<(string Field, string? Value)> ContactTexts(Contact c) =>
+    [
+        ("email", c.Email), ("address1", c.Address1), ("address2", c.Address2), ("country", c.Country),
+        ("state", c.State), ("city", c.City), ("zipcode", c.Zipcode), ("phone", c.Phone),
+        ("firstname", c.Firstname), ("lastname", c.Lastname), ("title", c.Title), ("website", c.Website),
+        ("industry", c.Industry), ("organization_size", c.OrganizationSize), ("aan", c.Aan), ("fax", c.Fax),
+        ("language", c.Language),
+    ];
 
     /// <summary>The first field error of a create, if any.</summary>
     public static Invalid? Check(NewTenant n) =>

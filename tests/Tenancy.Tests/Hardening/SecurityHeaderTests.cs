@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Tenancy.Tests.Infrastructure;
+
+namespace Tenancy.Tests.Hardening;
+
+/// <summary>Security headers on every response, errors included; a CSP that still lets the /docs page run.</summary>
+public abstract partial class SecurityHeaderTests(ServerFixture fixture)
+{
+    private readonly TenancyServer _server = fixture.Server;
+
+    [GeneratedRegex("<script[^>]*\\ssrc=\"([^\"]+)\"")]
+    private static partial Regex ScriptSource();
+
+    [Fact]
+    public async Task EveryApiResponse_ForbidsSniffingFramingReferrersAndCaching()
+    {
+        var root = await _server.RootAsync();
+        var rootId = await root.OwnTenantIdAsync();
+        using var anonymous = _server.Anonymous();
+        var ct = TestContext.Current.CancellationToken;
+        var responses = new List<HttpResponseMessage>
+        {
+            await root.GetAsync($"/api/2/tenants/{rootId}"),
+            await root.GetAsync("/api/2/no-such-thing"),
+            await root.PostJsonAsync("/api/v2.1/tenants", "{"),
+            await anonymous.GetAsync("/api/2/tenants", ct),
+            await _server.RequestTokenAsync(root.ClientId, root.Secret),
+            await _server.RequestTokenAsync(root.ClientId, "wrong"),
+            await anonymous.GetAsync("/healthz", ct),
+            await anonymous.GetAsync("/openapi/v1.json", ct),
+        };
+        Assert.Equal(
+            [HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized,
+                HttpStatusCode.OK, HttpStatusCode.Unauthorized, HttpStatusCode.OK, HttpStatusCode.OK],
+            responses.Select(r => r.StatusCode));
+        foreach (var response in responses)
+        {
+            var what = $"{response.RequestMessage!.Method} {response.RequestMessage.RequestUri} ({(int)response.StatusCode})";
+            Assert.True(Header(response, "X-Content-Type-Options") == "nosniff", what);
+            Assert.True(Header(response, "X-Frame-Options") == "DENY", what);
+            Assert.True(Header(response, "Referrer-Policy") == "no-referrer", what);
+            Assert.Contains("frame-ancestors 'none'", Header(response, "Content-Security-Policy"), StringComparison.Ordinal);
+            Assert.Contains("default-src 'none'", Header(response, "Content-Security-Policy"), StringComparison.Ordinal);
+            Assert.True(response.Headers.CacheControl?.NoStore == true, what);
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task DocsPage_IsServedWithAPolicyThatAllowsItsOwnScripts_AndNoFraming()
+    {
+        using var http = _server.Anonymous();
+        var ct = TestContext.Current.CancellationToken;
+        using var page = await http.GetAsync("/docs/", ct);
+        var html = await page.Content.ReadAsStringAsync(ct);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var csp = Header(page, "Content-Security-Policy");
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self' 'unsafe-inline'", csp, StringComparison.Ordinal);
+        Assert.Contains("connect-src 'self'", csp, StringComparison.Ordinal);
+        Assert.Equal("DENY", Header(page, "X-Frame-Options"));
+        Assert.Equal("nosniff", Header(page, "X-Content-Type-Options"));
+        // Every script the page loads comes from this server (allowed by 'self'), and is there.
+        var scripts = ScriptSource().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(scripts);
+        foreach (var src in scripts)
+        {
+            Assert.False(src.Contains("://", StringComparison.Ordinal), src);
+            using var script = await http.GetAsync("/docs/" + src, ct);
+            Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        }
+    }
+
+    private static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";
+}
+
+public sealed class SecurityHeaderTestsSqlite(Providers.SqliteServer fixture) : SecurityHeaderTests(fixture), IClassFixture<Providers.SqliteServer>;
+
+public sealed class SecurityHeaderTestsPostgres(Providers.PostgresServer fixture) : SecurityHeaderTests(fixture), IClassFixture<Providers.PostgresServer>;
