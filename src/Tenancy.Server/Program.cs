@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Scalar.AspNetCore;
 using Tenancy.Server.Auth;
+using Tenancy.Server.Bench;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Http;
 using Tenancy.Server.Nse;
@@ -69,6 +70,7 @@ app.MapClients();
 app.MapSubscriptions();
 app.MapUsage();
 app.MapNse();
+app.MapBench();
 
 app.Run();
 
