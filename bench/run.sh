@@ -89,6 +89,7 @@ for PROVIDER in ${PROVIDERS//,/ }; do
   wrk_run S1 "GET /api/2/tenants/{id} as partner admin" get.lua
   wrk_run ceiling "GET /bench/ceiling, again after S1" ceiling.lua
   wrk_run S1 "GET /api/2/tenants/{id}, again after the ceiling" get.lua
+  wrk_run reference "GET /healthz (one store round trip, no auth)" health.lua
 
   echo "== $PROVIDER: S2, S5, S6"
   wrk_run S2 "PUT rename with the current version" rename.lua
