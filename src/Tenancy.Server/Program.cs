@@ -2,6 +2,7 @@ using System.Text.Json;
 using Scalar.AspNetCore;
 using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
+using Tenancy.Server.Bench;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Http;
 using Tenancy.Server.Nse;
@@ -71,6 +72,7 @@ app.MapUsers();
 app.MapSubscriptions();
 app.MapUsage();
 app.MapNse();
+app.MapBench();
 
 app.Run();
 

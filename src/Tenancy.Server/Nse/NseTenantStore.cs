@@ -23,18 +23,23 @@ public sealed class NseTenantStore(Database db)
         // Only code can be null: tenants without one sort as the smallest on both providers.
         var nulls = sortBy == "code" ? (ascending ? " NULLS FIRST" : " NULLS LAST") : "";
         var args = new { path = subtreePath, upper = TreePath.UpperBound(subtreePath), offset, limit };
+        // The root's subtree is the whole table: without the (then vacuous) path range, the count is a
+        // plain table count and the ORDER BY walks its column's index instead of sorting the tree.
+        var scope = TreePath.IsRootPath(subtreePath) ? "" : "WHERE path >= @path AND path < @upper";
         await using var c = await db.OpenAsync(ct);
         var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM tenants WHERE path >= @path AND path < @upper", args, cancellationToken: ct));
+            $"SELECT COUNT(*) FROM tenants {scope}", args, cancellationToken: ct));
         if (offset >= total)
         {
             return ([], total);
         }
 
-        // The column comes from the closed SortColumns map, never from the request text.
+        // The column comes from the closed SortColumns map, never from the request text. The skipped rows
+        // are stepped over as keys only (the inner query); whole rows are read for the page alone.
+        var order = $"ORDER BY {SortColumns[sortBy]} {direction}{nulls}, seq {direction}";
         var rows = await c.QueryAsync<Tenant>(new CommandDefinition(
-            $"SELECT {TenantStore.Columns} FROM tenants WHERE path >= @path AND path < @upper " +
-            $"ORDER BY {SortColumns[sortBy]} {direction}{nulls}, seq {direction} LIMIT @limit OFFSET @offset",
+            $"SELECT {TenantStore.Columns} FROM tenants WHERE seq IN " +
+            $"(SELECT seq FROM tenants {scope} {order} LIMIT @limit OFFSET @offset) {order}",
             args, cancellationToken: ct));
         return (rows.AsList(), total);
     }

@@ -88,6 +88,9 @@ public static class TreePath
 
     public static string Child(string parentPath, long seq) => $"{parentPath}{seq}/";
 
+    /// <summary>True for the root's path ("/1/"): one segment, the only tenant without a parent.</summary>
+    public static bool IsRootPath(string path) => path.AsSpan(1).IndexOf('/') == path.Length - 2;
+
     /// <summary>True when <paramref name="path"/> is <paramref name="ancestorPath"/> or lies below it.</summary>
     public static bool IsWithin(string path, string ancestorPath) =>
         path.StartsWith(ancestorPath, StringComparison.Ordinal);

@@ -1,0 +1,11 @@
+-- Reference: GET /healthz, one store round trip (SELECT 1) without authentication.
+package.path = os.getenv("BENCH_WRK") .. "/?.lua;" .. package.path
+local common = require("common")
+
+function request()
+  return wrk.format("GET", "/healthz")
+end
+
+function done(summary, latency, requests)
+  common.report(summary, latency)
+end
