@@ -1,6 +1,5 @@
 using Tenancy.Server.Clients;
 using Tenancy.Server.Errors;
-using Tenancy.Server.Tenants;
 using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Auth;
@@ -12,7 +11,7 @@ namespace Tenancy.Server.Auth;
 /// seen on the very next request, without touching the descendants. The role is read here too, so a
 /// role change applies at once.
 /// </summary>
-public sealed class CallerResolver(ClientStore clients, UserStore users, TenantStore tenants)
+public sealed class CallerResolver(ClientStore clients, UserStore users)
 {
     /// <summary>An API client presented with its secret (HTTP Basic): no token age to check.</summary>
     public Task<Result<Caller>> ResolveClientAsync(string clientId, CancellationToken ct = default) =>
@@ -45,10 +44,9 @@ public sealed class CallerResolver(ClientStore clients, UserStore users, TenantS
                 $"The token predates a change to the {what}'s credentials or state; request a new token.");
         }
 
-        var restrictions = await tenants.RestrictionsAsync(TreePath.Seqs(principal.TenantPath), ct);
-        if (restrictions.Values.FirstOrDefault(r => !r.Enabled) is { } disabled)
+        if (principal.DisabledBy is { } disabled)
         {
-            return new Unauthenticated($"Access is suspended: tenant {disabled.Id} is disabled.");
+            return new Unauthenticated($"Access is suspended: tenant {disabled} is disabled.");
         }
 
         return new Caller(subject.Id, subject.Kind, principal.TenantId, principal.TenantSeq, principal.TenantPath, principal.Role);

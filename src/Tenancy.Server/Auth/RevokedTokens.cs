@@ -37,4 +37,7 @@ public sealed class StoredPrincipal
 
     /// <summary>Whether the presented token's jti is on the revocation list.</summary>
     public bool Revoked { get; init; }
+
+    /// <summary>A disabled tenant on the path of the principal's tenant, if any (it locks the principal out).</summary>
+    public string? DisabledBy { get; init; }
 }

@@ -36,7 +36,7 @@ public sealed class ClientStore(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<ApiClient>(new CommandDefinition(
-            $"{Select} WHERE {db.In("c.id", "ids")} ORDER BY c.created_at, c.id", new { ids = ids.ToArray() }, cancellationToken: ct));
+            $"{Select} WHERE {db.In("c.id", "ids")} ORDER BY c.created_at, c.id", new { ids = db.List(ids) }, cancellationToken: ct));
         return rows.AsList();
     }
 
@@ -79,11 +79,15 @@ public sealed class ClientStore(Database db)
             new { id, at, ip }, cancellationToken: ct));
     }
 
-    internal const string PrincipalSql =
+    /// <summary>The client, its tenant, and the first disabled tenant on that tenant's path: one statement.</summary>
+    internal string PrincipalSql =>
+        PrincipalSqlStart + $"(SELECT a.id FROM tenants a WHERE a.seq IN ({db.PathSeqs("t.path")}) AND NOT a.enabled LIMIT 1) AS DisabledBy " +
+        "FROM api_clients c JOIN tenants t ON t.seq = c.tenant_seq WHERE c.id = @id";
+
+    private const string PrincipalSqlStart =
         "SELECT c.status = 'enabled' AS Enabled, c.role AS Role, c.token_generation AS TokenGeneration, " +
         "t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath, " +
-        $"{RevokedTokens.IsRevokedSql} AS Revoked " +
-        "FROM api_clients c JOIN tenants t ON t.seq = c.tenant_seq WHERE c.id = @id";
+        $"{RevokedTokens.IsRevokedSql} AS Revoked, ";
 
     /// <summary>What every request with this client's token checks: state, role, token generation, tenant, revocation.</summary>
     public async Task<StoredPrincipal?> PrincipalAsync(string id, string? jti, CancellationToken ct = default)

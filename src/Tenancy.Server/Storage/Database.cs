@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -45,7 +46,14 @@ public sealed class Database : IAsyncDisposable
                 throw new InvalidOperationException("Tenancy:Storage:ConnectionString is required for the postgres provider.");
             }
 
-            ConnectionString = o.ConnectionString;
+            // Hot statements are prepared once per connection and reused (unless the operator chose otherwise).
+            var npgsql = new NpgsqlConnectionStringBuilder(o.ConnectionString);
+            if (!o.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                npgsql.MaxAutoPrepare = 64;
+            }
+
+            ConnectionString = npgsql.ConnectionString;
             _postgres = NpgsqlDataSource.Create(ConnectionString);
             DataDirectory = Path.Combine(root, "data");
             return;
@@ -91,11 +99,27 @@ public sealed class Database : IAsyncDisposable
     }
 
     /// <summary>
-    /// "column is one of @param": Npgsql binds a whole array (= ANY), SQLite gets Dapper's list expansion (IN).
-    /// Pass the values as an array.
+    /// "column is one of @param", with the values bound as ONE parameter (see <see cref="List{T}"/>):
+    /// an array on PostgreSQL (= ANY), a JSON array on SQLite (json_each). One statement text whatever
+    /// the number of values, so it is prepared once.
     /// </summary>
     public string In(string column, string parameter) =>
-        Provider == StorageProvider.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+        Provider == StorageProvider.Postgres
+            ? $"{column} = ANY(@{parameter})"
+            : $"{column} IN (SELECT value FROM json_each(@{parameter}))";
+
+    /// <summary>The value to bind for a parameter used with <see cref="In"/>.</summary>
+    public object List<T>(IEnumerable<T> values) =>
+        Provider == StorageProvider.Postgres ? values.ToArray() : JsonSerializer.Serialize(values);
+
+    /// <summary>
+    /// The internal keys on a materialized path ("/1/7/42/"), as a subquery for IN: lets one statement
+    /// read a row and look up its ancestors by primary key.
+    /// </summary>
+    public string PathSeqs(string pathExpression) =>
+        Provider == StorageProvider.Postgres
+            ? $"SELECT unnest(string_to_array(trim(both '/' from {pathExpression}), '/')::bigint[])"
+            : $"SELECT value FROM json_each('[' || replace(trim({pathExpression}, '/'), '/', ',') || ']')";
 
     /// <summary>Begins a write transaction. SQLite takes the write lock up front (BEGIN IMMEDIATE).</summary>
     public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default) =>

@@ -41,7 +41,7 @@ public static class TenantArchive
     private static async Task<Dictionary<long, string>> IdsAsync(Database db, DbConnection c, DbTransaction? tx, long[] seqs, CancellationToken ct)
     {
         var rows = await c.QueryAsync<(long Seq, string Id)>(new CommandDefinition(
-            $"SELECT seq, id FROM tenants WHERE {db.In("seq", "seqs")}", new { seqs }, tx, cancellationToken: ct));
+            $"SELECT seq, id FROM tenants WHERE {db.In("seq", "seqs")}", new { seqs = db.List(seqs) }, tx, cancellationToken: ct));
         return rows.ToDictionary(r => r.Seq, r => r.Id);
     }
 

@@ -23,8 +23,7 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
             return found.Error;
         }
 
-        var (tenant, restrictions) = found.Value;
-        var hasChildren = (await store.WithChildrenAsync([tenant.Seq], ct)).Count > 0;
+        var (tenant, restrictions, hasChildren) = found.Value;
         return new TenantView(tenant, hasChildren, NearestDisabled(tenant, restrictions));
     }
 
@@ -508,7 +507,7 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
     /// The tenant if the caller may see its details: it lies in the caller's subtree and no
     /// ancestral_access barrier stands between them. Returns the restrictions on its path too.
     /// </summary>
-    private async Task<Result<(Tenant Tenant, Dictionary<long, Restriction> Restrictions)>> FindAccessibleAsync(
+    private async Task<Result<(Tenant Tenant, Dictionary<long, Restriction> Restrictions, bool HasChildren)>> FindAccessibleAsync(
         Caller caller, string id, string what, string field, CancellationToken ct)
     {
         if (Ids.Normalize(id) is not { } normalized)
@@ -516,7 +515,8 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
             return new Invalid(field, $"{field} must be a UUID.");
         }
 
-        var tenant = await store.GetAsync(normalized, ct);
+        // One round trip: the row, the restricting tenants on its path, and whether it has children.
+        var (tenant, restrictions, hasChildren) = await store.GetWithPathAsync(normalized, ct);
         if (tenant is null)
         {
             return new NotFound($"The {what} {normalized} was not found.");
@@ -527,10 +527,9 @@ public sealed class TenantService(TenantStore store, TimeProvider clock)
             return new Forbidden($"The {what} {normalized} is outside the caller's reach.");
         }
 
-        var restrictions = await store.RestrictionsAsync(tenant.PathSeqs(), ct);
         return Barrier(caller, tenant, restrictions) is { } barrier
             ? new Forbidden($"Tenant {barrier} does not grant access to the ancestors above its parent.")
-            : (tenant, restrictions);
+            : (tenant, restrictions, hasChildren);
     }
 
     private async Task<Result<Tenant>> FindDeletableAsync(Caller caller, string id, CancellationToken ct)

@@ -30,7 +30,7 @@ public sealed class UsageStore(Database db)
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<Owner>(new CommandDefinition(
             "SELECT s.number, s.tenant_id, t.path AS tenant_path FROM subscriptions s JOIN tenants t ON t.id = s.tenant_id " +
-            $"WHERE {db.In("s.number", "numbers")}", new { numbers = numbers.ToArray() }, cancellationToken: ct));
+            $"WHERE {db.In("s.number", "numbers")}", new { numbers = db.List(numbers) }, cancellationToken: ct));
         return rows.ToDictionary(r => r.Number, StringComparer.Ordinal);
     }
 
@@ -85,7 +85,7 @@ public sealed class UsageStore(Database db)
             "FROM subscriptions s LEFT JOIN usage_current u ON u.subscription = s.number " +
             "LEFT JOIN service_levels l ON l.name = u.service_level " +
             $"WHERE {db.In("s.tenant_id", "tenantIds")} ORDER BY s.tenant_id, s.number, l.position",
-            new { tenantIds = tenantIds.ToArray() }, cancellationToken: ct));
+            new { tenantIds = db.List(tenantIds) }, cancellationToken: ct));
         foreach (var subscription in rows.GroupBy(r => (r.TenantId, r.Subscription)))
         {
             if (!maps.TryGetValue(subscription.Key.TenantId, out var map))

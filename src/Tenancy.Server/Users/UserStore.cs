@@ -112,7 +112,8 @@ public sealed class UserStore(Database db)
         return await c.QuerySingleOrDefaultAsync<StoredPrincipal>(new CommandDefinition(
             "SELECT u.enabled AS Enabled, u.role AS Role, u.token_generation AS TokenGeneration, " +
             "t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath, " +
-            $"{RevokedTokens.IsRevokedSql} AS Revoked " +
+            $"{RevokedTokens.IsRevokedSql} AS Revoked, " +
+            $"(SELECT a.id FROM tenants a WHERE a.seq IN ({db.PathSeqs("t.path")}) AND NOT a.enabled LIMIT 1) AS DisabledBy " +
             "FROM users u JOIN tenants t ON t.seq = u.tenant_seq WHERE u.id = @id",
             new { id, jti }, cancellationToken: ct));
     }
