@@ -72,7 +72,7 @@ for PROVIDER in ${PROVIDERS//,/ }; do
 
   PORT=$(free_port); BASE=http://127.0.0.1:$PORT
   (cd "$DIR" && exec dotnet "$SERVER_DLL" --urls "$BASE" --Tenancy:Storage:Provider="$PROVIDER" \
-    --Tenancy:Storage:ConnectionString="$CS" --Tenancy:Bench:Enabled=true --Logging:LogLevel:Default=Warning \
+    --Tenancy:Storage:ConnectionString="$CS" --Tenancy:Bench:Enabled=true --Tenancy:RateLimits:Enabled=false --Logging:LogLevel:Default=Warning \
     >"$DIR/server.log" 2>&1) &
   SERVER_PID=$!
   for _ in $(seq 1 150); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.2; done
