@@ -32,9 +32,12 @@ public static class AuthSetup
                     : JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((o, keys) =>
+        services.AddSingleton<CachingTokenHandler>();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys, CachingTokenHandler>((o, keys, handler) =>
         {
             o.MapInboundClaims = false;
+            o.TokenHandlers.Clear();
+            o.TokenHandlers.Add(handler);
             o.TokenValidationParameters = new TokenValidationParameters
             {
                 // The signature already binds a token to this installation's keys; the issuer follows the
