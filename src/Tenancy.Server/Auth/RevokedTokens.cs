@@ -1,4 +1,5 @@
 using Dapper;
+using Tenancy.Server.Audit;
 using Tenancy.Server.Storage;
 
 namespace Tenancy.Server.Auth;
@@ -12,13 +13,14 @@ public sealed class RevokedTokens(Database db, TimeProvider clock)
     /// <summary>A boolean SQL expression over the parameter @jti, for the principal queries.</summary>
     public const string IsRevokedSql = "EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = @jti)";
 
-    public async Task RevokeAsync(string jti, long expiresAtSeconds, CancellationToken ct = default)
+    /// <summary>Revokes a token; the first revocation of it is audited in the same transaction.</summary>
+    public async Task RevokeAsync(string jti, long expiresAtSeconds, AuditEntry audit, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(
+        await db.ExecuteAuditedAsync(
             "INSERT INTO revoked_tokens (jti, expires_at_s) VALUES (@jti, @expiresAtSeconds) ON CONFLICT (jti) DO NOTHING",
-            new { jti, expiresAtSeconds }, cancellationToken: ct));
+            new { jti, expiresAtSeconds }, audit, now * 1_000_000, ct);
+        await using var c = await db.OpenAsync(ct);
         // Housekeeping on the rare write path: entries of expired tokens are no longer needed.
         await c.ExecuteAsync(new CommandDefinition(
             "DELETE FROM revoked_tokens WHERE expires_at_s < @now", new { now }, cancellationToken: ct));

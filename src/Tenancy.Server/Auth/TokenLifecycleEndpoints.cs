@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Tenancy.Server.Audit;
 using Tenancy.Server.Http;
 using Tenancy.Server.Tenants;
 using static Tenancy.Server.Auth.TokenEndpoints;
@@ -87,11 +88,14 @@ public static class TokenLifecycleEndpoints
         }
 
         var own = subject.Id == requester.Id;
-        var inReach = !requester.IsViewer && claims.FindFirst("tenant_id")?.Value is { } tenantId
-            && await tenants.GetAsync(tenantId, ct) is { } tenant && requester.Reaches(tenant);
+        var holderTenant = claims.FindFirst("tenant_id")?.Value is { } tenantId ? await tenants.GetAsync(tenantId, ct) : null;
+        var inReach = !requester.IsViewer && holderTenant is not null && requester.Reaches(holderTenant);
         if (own || inReach)
         {
-            await revoked.RevokeAsync(subject.Jti, exp, ct);
+            // The record names the token's holder and its id, never the token itself.
+            var audit = new AuditEntry(requester, "token.revoke", subject.Kind == PrincipalKind.User ? "user" : "client", subject.Id,
+                holderTenant?.Path ?? requester.TenantPath, null, new Dictionary<string, object?> { ["jti"] = subject.Jti });
+            await revoked.RevokeAsync(subject.Jti, exp, audit, ct);
         }
 
         return TypedResults.Ok();
@@ -107,7 +111,7 @@ public static class TokenLifecycleEndpoints
         if (ClientAuthenticator.ParseBasic(context.Request.Headers.Authorization) is { } basic)
         {
             var result = await authenticator.AuthenticateAsync(basic.Id, basic.Secret, ct);
-            requester = result.IsOk ? result.Value.Caller : null;
+            requester = result.IsOk ? result.Value.Caller.In(context) : null;
         }
 
         if (requester is null)

@@ -74,8 +74,18 @@ public abstract class AuditTests(ServerFixture fixture)
         Assert.DoesNotContain("pbkdf2", changes, StringComparison.Ordinal);
         Assert.Null(await _server.StoredRowAsync("SELECT id FROM audit_log WHERE changes LIKE @s", "s", $"%{secret}%"));
         var clientId = client.GetProperty("target").Str("id");
-        await ExpectOneRecordAsync(root, () => root.PutJsonAsync($"/api/2/clients/{clientId}", new { status = "disabled" }), HttpStatusCode.OK, "client.update", b => b.Str("client_id"));
+        var token = await _server.TokenAsync(clientId, secret!);
         var before = await CountAsync();
+        using (var revoke = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }))
+        {
+            await root.Http.PostAsync("/api/2/idp/revoke_token", revoke, TestContext.Current.CancellationToken).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        Assert.Equal(before + 1, await CountAsync());
+        Assert.Null(await _server.StoredRowAsync("SELECT id FROM audit_log WHERE changes LIKE @s", "s", $"%{token}%"));
+        await ExpectOneRecordAsync(root, () => root.PostJsonAsync($"/api/2/clients/{clientId}/secret", new { }), HttpStatusCode.OK, "client.reset_secret", b => b.Str("client_id"));
+        await ExpectOneRecordAsync(root, () => root.PutJsonAsync($"/api/2/clients/{clientId}", new { status = "disabled" }), HttpStatusCode.OK, "client.update", b => b.Str("client_id"));
+        before = await CountAsync();
         await root.DeleteAsync($"/api/2/clients/{clientId}").ExpectAsync(HttpStatusCode.NoContent);
         Assert.Equal(before + 1, await CountAsync());
 
