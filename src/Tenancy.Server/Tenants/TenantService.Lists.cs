@@ -1,0 +1,80 @@
+using Tenancy.Server.Auth;
+using Tenancy.Server.Errors;
+
+namespace Tenancy.Server.Tenants;
+
+/// <summary>Tenant lists: by ids, children of a parent, or a subtree in level order, with cursors.</summary>
+public sealed partial class TenantService
+{
+    public async Task<Result<TenantPage>> ListAsync(Caller caller, TenantQuery query, CancellationToken ct = default)
+    {
+        var limit = Math.Clamp(query.Limit, 1, MaxPageSize);
+        if (query.After is not null)
+        {
+            var cursor = TenantCursor.Decode(query.After);
+            return cursor is null
+                ? new Invalid("after", "after is not a cursor returned by this API.")
+                : await PageAsync(caller, cursor with { Limit = Math.Min(cursor.Limit, MaxPageSize) }, ct);
+        }
+
+        if (query.Ids is { } ids)
+        {
+            var rows = await store.ByIdsAsync(ids, ct);
+            return new TenantPage(await ViewsAsync([.. rows.Where(caller.Reaches)], caller, ct), null);
+        }
+
+        return query.ParentId is { } parentId
+            ? await PageAsync(caller, new TenantCursor("parent", parentId, 0, "", 0, limit), ct)
+            : await PageAsync(caller, new TenantCursor("subtree", query.SubtreeRootId!, -1, "", 0, limit), ct);
+    }
+
+    private async Task<Result<TenantPage>> PageAsync(Caller caller, TenantCursor cursor, CancellationToken ct)
+    {
+        var found = await FindReachableAsync(caller, cursor.Key, "tenant", ct);
+        if (!found.IsOk)
+        {
+            return found.Error;
+        }
+
+        var anchor = found.Value;
+        List<Tenant> items;
+        TenantCursor? next = null;
+        if (cursor.Mode == "parent")
+        {
+            items = [.. await store.ChildrenAsync(anchor.Seq, cursor.Seq, cursor.Limit + 1, ct)];
+            if (items.Count > cursor.Limit)
+            {
+                items.RemoveAt(cursor.Limit);
+                next = cursor with { Seq = items[^1].Seq };
+            }
+        }
+        else
+        {
+            // Level order: each level of the subtree is one index range scan in path order. A level with
+            // no tenant ends the walk (nothing can lie below it).
+            items = [];
+            var level = cursor.Level < 0 ? anchor.Level : cursor.Level;
+            var after = cursor.Level < 0 ? "" : cursor.Path;
+            while (items.Count <= cursor.Limit)
+            {
+                var batch = await store.SubtreeLevelAsync(anchor.Path, level, after, cursor.Limit + 1 - items.Count, ct);
+                if (batch.Count == 0 && after.Length == 0)
+                {
+                    break;
+                }
+
+                items.AddRange(batch);
+                level++;
+                after = "";
+            }
+
+            if (items.Count > cursor.Limit)
+            {
+                items.RemoveAt(cursor.Limit);
+                next = cursor with { Level = items[^1].Level, Path = items[^1].Path };
+            }
+        }
+
+        return new TenantPage(await ViewsAsync(items, caller, ct), next?.Encode());
+    }
+}
