@@ -72,6 +72,18 @@ public sealed class JsonFields(JsonElement obj, string prefix = "")
         return ParseInteger(v) is { } n and >= 0 ? Optional<long>.Of(n) : Fail<long>(name, "must be a non-negative integer");
     }
 
+    /// <summary>The "version" every write of an /api/2 object must quote; its absence is an error.</summary>
+    public Optional<long> Version(string what)
+    {
+        var version = Integer("version");
+        if (!version.IsSet)
+        {
+            Error ??= new Invalid("version", $"version is required: quote the {what}'s current version.");
+        }
+
+        return version;
+    }
+
     public Optional<long?> NullableInteger(string name)
     {
         if (obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Null)

@@ -102,12 +102,7 @@ public static class TenantEndpoints
         }
 
         var f = new JsonFields(body.Value);
-        var version = f.Integer("version");
-        if (f.Error is null && !version.IsSet)
-        {
-            return AcronisErrors.ToResult(new Invalid("version", "version is required: quote the tenant's current version."));
-        }
-
+        var version = f.Version("tenant");
         var changes = TenantBodies.Changes(f);
         if (f.Error is not null)
         {

@@ -6,9 +6,6 @@ namespace Tenancy.Server.Tenants;
 /// <summary>Reach and what is derived from the tree: effective suspension, ancestral_access barriers, update locks.</summary>
 public sealed partial class TenantService
 {
-    public async Task<TenantView> ViewAsync(Tenant tenant, CancellationToken ct = default) =>
-        (await ViewsAsync([tenant], ct: ct))[0];
-
     /// <summary>
     /// Adds what is derived from the tree, in two queries: has_children, effective suspension, and
     /// (for a <paramref name="viewer"/>) whether an ancestral_access barrier hides the details.

@@ -173,8 +173,11 @@ public sealed partial class TenantService(TenantStore store, TimeProvider clock)
             tenant = current;
         }
 
-        var updated = await store.GetAsync(tenant.Id, ct);
-        return updated is null ? new NotFound($"Tenant {tenant.Id} was not found.") : await ViewAsync(updated, ct);
+        // The written row with what is derived from its path, in one round trip.
+        var (updated, restrictions, hasChildren) = await store.GetWithPathAsync(tenant.Id, ct);
+        return updated is null
+            ? new NotFound($"Tenant {tenant.Id} was not found.")
+            : new TenantView(updated, hasChildren, NearestDisabled(updated, restrictions));
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using Tenancy.Server.Storage;
 
@@ -171,8 +170,4 @@ public sealed partial class TenantStore(Database db)
         return await c.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT seq FROM tenants WHERE id = @id", new { id }, cancellationToken: ct)) is not null;
     }
-
-    internal static async Task<Tenant?> GetAsync(DbConnection c, DbTransaction? tx, string id, CancellationToken ct) =>
-        await c.QuerySingleOrDefaultAsync<Tenant>(
-            new CommandDefinition(ByIdSql, new { id }, tx, cancellationToken: ct));
 }

@@ -75,12 +75,7 @@ public static class UserEndpoints
         }
 
         var f = new JsonFields(body.Value);
-        var version = f.Integer("version");
-        if (f.Error is null && !version.IsSet)
-        {
-            return AcronisErrors.ToResult(new Invalid("version", "version is required: quote the user's current version."));
-        }
-
+        var version = f.Version("user");
         var login = f.String("login", nullable: false);
         var role = f.String("role", nullable: false);
         var language = f.String("language", nullable: false);
