@@ -18,6 +18,11 @@ public static class Faults
             error = new Unavailable("The store is unavailable; retry shortly.");
             context.Response.Headers.RetryAfter = "1";
         }
+        else if (exception is not null && Database.IsUnstorableText(exception))
+        {
+            // Text the store cannot hold (a NUL character in a query parameter or form field): the client's input.
+            error = new Invalid("request", "The request contains characters that cannot be stored (NUL).");
+        }
         else if (exception is BadHttpRequestException bad)
         {
             error = bad.StatusCode == StatusCodes.Status413PayloadTooLarge

@@ -28,6 +28,7 @@ public sealed class JsonFields(JsonElement obj, string prefix = "")
 
         return v.ValueKind switch
         {
+            JsonValueKind.String when HasNul(v.GetString()) => Fail<string?>(name, "must not contain NUL characters"),
             JsonValueKind.String => Optional<string?>.Of(v.GetString()),
             JsonValueKind.Null when nullable => Optional<string?>.Of(null),
             _ => Fail<string?>(name, "must be a string"),
@@ -112,7 +113,7 @@ public sealed class JsonFields(JsonElement obj, string prefix = "")
             return default;
         }
 
-        if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String || HasNul(e.GetString())))
         {
             return Fail<IReadOnlyList<string>>(name, "must be an array of strings");
         }
@@ -132,6 +133,9 @@ public sealed class JsonFields(JsonElement obj, string prefix = "")
         JsonValueKind.String when long.TryParse(v.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
         _ => null,
     };
+
+    /// <summary>U+0000 is valid JSON but no text column can hold it (PostgreSQL refuses it outright).</summary>
+    private static bool HasNul(string? value) => value is not null && value.Contains('\0', StringComparison.Ordinal);
 
     private Optional<T> Fail<T>(string name, string problem)
     {

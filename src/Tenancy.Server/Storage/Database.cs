@@ -135,6 +135,13 @@ public sealed class Database : IAsyncDisposable
         _ => false,
     };
 
+    /// <summary>True when <paramref name="ex"/> is PostgreSQL refusing text it cannot encode (a NUL character).</summary>
+    public static bool IsUnstorableText(Exception ex) => ex switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter } => true,
+        _ => ex.InnerException is not null && IsUnstorableText(ex.InnerException),
+    };
+
     /// <summary>True when <paramref name="ex"/> means the store cannot be reached or is overloaded (retryable).</summary>
     public static bool IsUnavailable(Exception ex) => ex switch
     {

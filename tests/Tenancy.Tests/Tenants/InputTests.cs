@@ -99,6 +99,18 @@ public abstract class InputTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Put_WithANulCharacterInAString_IsRefusedWith400()
+    {
+        var (root, customer) = await CustomerAsync();
+
+        var error = await root.PutTenantAsync(customer.Str("id"), new { name = "a\u0000b", version = customer.Long("version") })
+            .ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
+
+        Assert.Equal("name", error.GetProperty("context").Str("field"));
+        await AssertUnchangedAsync(root, customer);
+    }
+
+    [Fact]
     public async Task Put_WithUnknownKeys_IgnoresThem_AndAppliesTheRest()
     {
         var (root, customer) = await CustomerAsync();
