@@ -1,0 +1,58 @@
+using Tenancy.Server.Auth;
+
+namespace Tenancy.Server.Access;
+
+/// <summary>What a principal asks to do to a target. The closed set every endpoint of both dialects maps to.</summary>
+public enum Operation
+{
+    /// <summary>Know that the target exists (a tenant listed behind an ancestral_access barrier shows only this).</summary>
+    See,
+
+    /// <summary>Read the target's details.</summary>
+    Read,
+
+    /// <summary>Create something in or under the target tenant (a sub-tenant, API client, user, subscription, usage).</summary>
+    Create,
+
+    /// <summary>Change the target (rename, move, edit fields).</summary>
+    Change,
+
+    /// <summary>Suspend or reactivate the target (a tenant, an API client's status, a user's enabled flag).</summary>
+    Disable,
+
+    /// <summary>Delete or terminate the target.</summary>
+    Delete,
+
+    /// <summary>Reset an API client's secret or set a user's password.</summary>
+    ResetCredential,
+}
+
+/// <summary>The kinds of resource the access policy decides on; each belongs to one tenant.</summary>
+public enum Resource
+{
+    Tenant,
+    Client,
+    User,
+    Subscription,
+    Usage,
+    Audit,
+}
+
+/// <summary>
+/// What each role allows, as one table an operator can read: an admin may do everything within its
+/// reach, a viewer may only see and read.
+/// </summary>
+public static class RoleTable
+{
+    private static readonly Dictionary<string, HashSet<Operation>> Allowed = new()
+    {
+        [Roles.Admin] = [.. Enum.GetValues<Operation>()],
+        [Roles.Viewer] = [Operation.See, Operation.Read],
+    };
+
+    public static bool Allows(string role, Operation operation) =>
+        Allowed.TryGetValue(role, out var operations) && operations.Contains(operation);
+
+    /// <summary>True for operations that change state (refused to a role that may only read).</summary>
+    public static bool Writes(Operation operation) => operation is not (Operation.See or Operation.Read);
+}
