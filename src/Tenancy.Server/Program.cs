@@ -26,6 +26,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<Database>();
 builder.Services.AddSingleton<StoreInitializer>();
 builder.Services.AddSingleton<TenantStore>();
+builder.Services.AddSingleton<TenantWriter>();
 builder.Services.AddSingleton<TenantService>();
 builder.Services.AddSingleton<ClientStore>();
 builder.Services.AddSingleton<ClientService>();

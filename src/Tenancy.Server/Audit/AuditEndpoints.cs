@@ -1,3 +1,4 @@
+using Tenancy.Server.Access;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -43,13 +44,13 @@ public static class AuditEndpoints
     private static async Task<Results<Ok<PageJson>, JsonHttpResult<AcronisErrorBody>>> List(
         [AsParameters] Query q, Caller caller, TenantService tenants, AuditStore store, CancellationToken ct)
     {
-        var parsed = Parse(q);
+        var parsed = Parse(q, caller);
         if (!parsed.IsOk)
         {
             return AcronisErrors.ToResult(parsed.Error);
         }
 
-        var subtree = await tenants.GetAsync(caller, q.SubtreeId ?? caller.TenantId, ct);
+        var subtree = await tenants.AuthorizeAsync(caller, q.SubtreeId ?? caller.TenantId, Operation.Read, Resource.Audit, ct);
         if (!subtree.IsOk)
         {
             return AcronisErrors.ToResult(subtree.Error);
@@ -64,7 +65,7 @@ public static class AuditEndpoints
         return TypedResults.Ok(new PageJson(page, new TenantEndpoints.PagingJson(new TenantEndpoints.CursorsJson(after))));
     }
 
-    private static Result<AuditQuery> Parse(Query q)
+    private static Result<AuditQuery> Parse(Query q, Caller caller)
     {
         var limit = 100;
         if (q.Limit is not null && (!int.TryParse(q.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1))
@@ -100,7 +101,7 @@ public static class AuditEndpoints
             return new Invalid("subtree_id", "subtree_id must be a UUID.");
         }
 
-        return new AuditQuery("", q.TargetId, q.ActorId, q.Operation, from?.Value, to?.Value, before, Math.Min(limit, MaxPageSize));
+        return new AuditQuery(caller, "", q.TargetId, q.ActorId, q.Operation, from?.Value, to?.Value, before, Math.Min(limit, MaxPageSize));
     }
 
     private static Result<long>? Time(string? value, string field) =>

@@ -1,3 +1,5 @@
+using Tenancy.Server.Access;
+using Tenancy.Server.Auth;
 using Dapper;
 using Tenancy.Server.Storage;
 using Tenancy.Server.Tenants;
@@ -21,6 +23,7 @@ public sealed class AuditRecord
 
 /// <summary>The filters of an audit query; the subtree is always within the caller's reach.</summary>
 public sealed record AuditQuery(
+    Caller Caller,
     string SubtreePath, string? TargetId, string? ActorId, string? Operation, long? From, long? To, long? Before, int Limit);
 
 public sealed class AuditStore(Database db)
@@ -28,7 +31,8 @@ public sealed class AuditStore(Database db)
     /// <summary>Newest first; the subtree is a range on the target's path (index ix_audit_log_path).</summary>
     public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery q, CancellationToken ct = default)
     {
-        var where = new List<string> { "target_path >= @path", "target_path < @upper" };
+        // Within the subtree asked for, only the records whose target the access policy lets the caller read.
+        var where = new List<string> { "target_path >= @path", "target_path < @upper", AccessPolicy.Where("target_path") };
         if (q.TargetId is not null) where.Add("target_id = @TargetId");
         if (q.ActorId is not null) where.Add("actor_id = @ActorId");
         if (q.Operation is not null) where.Add("operation = @Operation");
@@ -36,15 +40,16 @@ public sealed class AuditStore(Database db)
         if (q.To is not null) where.Add("at < @To");
         if (q.Before is not null) where.Add("id < @Before");
         await using var c = await db.OpenAsync(ct);
+        var args = new DynamicParameters(AccessPolicy.Parameters(q.Caller));
+        args.AddDynamicParams(new
+        {
+            path = q.SubtreePath, upper = TreePath.UpperBound(q.SubtreePath), q.TargetId, q.ActorId, q.Operation,
+            q.From, q.To, q.Before, q.Limit,
+        });
         var rows = await c.QueryAsync<AuditRecord>(new CommandDefinition(
             "SELECT id, at, actor_type, actor_id, actor_tenant_id, operation, target_type, target_id, changes, address, request_id " +
             $"FROM audit_log WHERE {string.Join(" AND ", where)} ORDER BY id DESC LIMIT @Limit",
-            new
-            {
-                path = q.SubtreePath, upper = TreePath.UpperBound(q.SubtreePath), q.TargetId, q.ActorId, q.Operation,
-                q.From, q.To, q.Before, q.Limit,
-            },
-            cancellationToken: ct));
+            args, cancellationToken: ct));
         return rows.AsList();
     }
 }

@@ -26,6 +26,9 @@ public sealed record Caller(
 
     public string ActorId => Id;
 
+    /// <summary>"user" or "API client", as messages name the principal.</summary>
+    public string ActorName => Kind == PrincipalKind.User ? "user" : "API client";
+
     /// <summary>How many tenants the caller's path holds (the root's admin: 1).</summary>
     public int Depth => TenantPath.Count(c => c == '/') - 1;
 

@@ -1,3 +1,4 @@
+using Tenancy.Server.Access;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -26,7 +27,7 @@ public static class TokenLifecycleEndpoints
     }
 
     private static async Task<Results<Ok<Dictionary<string, object?>>, JsonHttpResult<OAuthErrorJson>>> Introspect(
-        HttpContext context, ClientAuthenticator authenticator, CallerResolver resolver,
+        HttpContext context, ClientAuthenticator authenticator, CallerResolver resolver, TenantService tenants,
         IOptionsMonitor<JwtBearerOptions> jwt, CancellationToken ct)
     {
         context.Response.Headers.CacheControl = "no-store";
@@ -50,7 +51,8 @@ public static class TokenLifecycleEndpoints
         // Active means: the token would be accepted on a request right now. A holder outside the
         // requester's subtree is reported inactive, so tokens cannot be probed across tenants.
         var holder = await resolver.ResolveAsync(subject, ct);
-        if (!holder.IsOk || !TreePath.IsWithin(holder.Value.TenantPath, requester.TenantPath))
+        if (!holder.IsOk || await tenants.PlaceAsync(holder.Value.TenantId, ct) is not { } placement
+            || AccessPolicy.Decide(requester, Operation.Read, HolderResource(subject), subject.Id, placement) is not null)
         {
             return TypedResults.Ok(Inactive);
         }
@@ -70,7 +72,7 @@ public static class TokenLifecycleEndpoints
     }
 
     private static async Task<Results<Ok, JsonHttpResult<OAuthErrorJson>>> Revoke(
-        HttpContext context, ClientAuthenticator authenticator, TenantStore tenants, RevokedTokens revoked,
+        HttpContext context, ClientAuthenticator authenticator, TenantService tenants, RevokedTokens revoked,
         IOptionsMonitor<JwtBearerOptions> jwt, CancellationToken ct)
     {
         var asked = await ReadAsync(context, authenticator, ct);
@@ -88,8 +90,10 @@ public static class TokenLifecycleEndpoints
         }
 
         var own = subject.Id == requester.Id;
-        var holderTenant = claims.FindFirst("tenant_id")?.Value is { } tenantId ? await tenants.GetAsync(tenantId, ct) : null;
-        var inReach = !requester.IsViewer && holderTenant is not null && requester.Reaches(holderTenant);
+        var holder = claims.FindFirst("tenant_id")?.Value is { } tenantId ? await tenants.PlaceAsync(tenantId, ct) : null;
+        var holderTenant = holder?.Tenant;
+        var inReach = holder is not null
+            && AccessPolicy.Decide(requester, Operation.ResetCredential, HolderResource(subject), subject.Id, holder) is null;
         if (own || inReach)
         {
             // The record names the token's holder and its id, never the token itself.
@@ -139,4 +143,6 @@ public static class TokenLifecycleEndpoints
 
     private static long? Seconds(ClaimsIdentity claims, string name) =>
         long.TryParse(claims.FindFirst(name)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : null;
+
+    private static Resource HolderResource(TokenSubject subject) => subject.Kind == PrincipalKind.User ? Resource.User : Resource.Client;
 }

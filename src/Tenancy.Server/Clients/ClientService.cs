@@ -1,3 +1,4 @@
+using Tenancy.Server.Access;
 using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
@@ -11,7 +12,7 @@ public sealed record NewClient(string TenantId, string Type, string TokenEndpoin
 public sealed record CreatedClient(ApiClient Client, string Secret);
 
 /// <summary>API clients: who may hold them and who may see or change them.</summary>
-public sealed class ClientService(ClientStore clients, TenantStore tenantStore, TenantService tenants)
+public sealed class ClientService(ClientStore clients, TenantService tenants, TimeProvider clock)
 {
     public static readonly IReadOnlyList<string> AuthMethods = ["client_secret_basic", "client_secret_post"];
 
@@ -41,11 +42,6 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
             return badData;
         }
 
-        if (Ids.Normalize(request.TenantId) is not { } tenantId)
-        {
-            return new Invalid("tenant_id", "tenant_id must be a UUID.");
-        }
-
         if (!Roles.IsValid(request.Role))
         {
             return new Invalid("role", $"role must be one of: {string.Join(", ", Roles.All)}.");
@@ -56,23 +52,14 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
             return new Forbidden($"A {caller.Role} cannot create an API client with the role '{request.Role}'.");
         }
 
-        var tenant = await tenantStore.GetAsync(tenantId, ct);
-        if (tenant is null)
+        var found = await tenants.AuthorizeAsync(caller, request.TenantId, Operation.Create, Resource.Client, ct);
+        if (!found.IsOk)
         {
-            return new NotFound($"The tenant {tenantId} was not found.");
+            return found.Error;
         }
 
-        if (!caller.Reaches(tenant))
-        {
-            return new Forbidden($"The tenant {tenantId} is outside the caller's reach.");
-        }
-
-        if (await tenants.DisabledOnPathAsync(tenant, ct) is { } disabledBy)
-        {
-            return new RuleViolation(Rule.ParentDisabled,
-                $"Cannot create an API client in tenant {tenantId}: tenant {disabledBy} is disabled.");
-        }
-
+        var tenant = found.Value.Tenant;
+        var tenantId = tenant.Id;
         var secret = SecretHasher.NewSecret();
         var client = new ApiClient
         {
@@ -85,7 +72,7 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
             Status = "enabled",
             Role = request.Role,
             SecretHash = SecretHasher.Hash(secret, SecretHasher.GeneratedIterations),
-            CreatedAt = tenants.Now(),
+            CreatedAt = clock.NowMicros(),
             CreatedBy = caller.Id,
             TenantPath = tenant.Path,
         };
@@ -102,7 +89,11 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
             : new NotFound($"The tenant {tenantId} was not found.");
     }
 
-    public async Task<Result<ApiClient>> GetAsync(Caller caller, string id, CancellationToken ct = default)
+    public Task<Result<ApiClient>> GetAsync(Caller caller, string id, CancellationToken ct = default) =>
+        FindAsync(caller, id, Operation.Read, ct);
+
+    /// <summary>The client, if the access policy lets the caller do <paramref name="operation"/> to it.</summary>
+    private async Task<Result<ApiClient>> FindAsync(Caller caller, string id, Operation operation, CancellationToken ct)
     {
         if (Ids.Normalize(id) is not { } clientId)
         {
@@ -110,9 +101,15 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
         }
 
         var client = await clients.GetAsync(clientId, ct);
-        return client is null ? new NotFound($"The API client {clientId} was not found.")
-            : caller.Kind == PrincipalKind.Client && client.Id == caller.Id || TreePath.IsWithin(client.TenantPath, caller.TenantPath) ? client
-            : new Forbidden($"The API client {clientId} is outside the caller's reach.");
+        if (client is null)
+        {
+            return new NotFound($"The API client {clientId} was not found.");
+        }
+
+        var placement = await tenants.PlaceAsync(client.TenantId, ct);
+        return placement is null ? new NotFound($"The API client {clientId} was not found.")
+            : AccessPolicy.Decide(caller, operation, Resource.Client, clientId, placement) is { } denied ? denied
+            : client;
     }
 
     public async Task<Result<IReadOnlyList<ApiClient>>> ListAsync(
@@ -120,11 +117,20 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
     {
         if (ids is not null)
         {
-            var rows = await clients.ByIdsAsync(ids, ct);
-            return Result(rows.Where(c => TreePath.IsWithin(c.TenantPath, caller.TenantPath)).ToList());
+            var found = new List<ApiClient>();
+            foreach (var client in await clients.ByIdsAsync(ids, ct))
+            {
+                if (await tenants.PlaceAsync(client.TenantId, ct) is { } placement
+                    && AccessPolicy.Decide(caller, Operation.Read, Resource.Client, client.Id, placement) is null)
+                {
+                    found.Add(client);
+                }
+            }
+
+            return found;
         }
 
-        var tenant = await tenants.GetAsync(caller, tenantId ?? caller.TenantId, ct);
+        var tenant = await tenants.AuthorizeAsync(caller, tenantId ?? caller.TenantId, Operation.Read, Resource.Client, ct);
         return tenant.IsOk ? Result(await clients.ByTenantAsync(tenant.Value.Tenant.Seq, ct)) : tenant.Error;
     }
 
@@ -141,7 +147,7 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
             return badData;
         }
 
-        var found = await GetAsync(caller, id, ct);
+        var found = await FindAsync(caller, id, status is null ? Operation.Change : Operation.Disable, ct);
         if (!found.IsOk)
         {
             return found;
@@ -151,7 +157,7 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
         var audit = new AuditEntry(caller, "client.update", "client", previous.Id, previous.TenantPath,
             new Dictionary<string, object?> { ["status"] = previous.Status, ["data"] = previous.Data },
             new Dictionary<string, object?> { ["status"] = status ?? previous.Status, ["data"] = data ?? previous.Data });
-        if (!await clients.UpdateAsync(previous.Id, status, data, audit, tenants.Now(), ct))
+        if (!await clients.UpdateAsync(previous.Id, status, data, audit, clock.NowMicros(), ct))
         {
             return new NotFound($"The API client {found.Value.Id} was not found.");
         }
@@ -164,7 +170,7 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
     /// <summary>Gives a client a new secret, shown this once; its old secret and every token issued before stop working.</summary>
     public async Task<Result<CreatedClient>> ResetSecretAsync(Caller caller, string id, CancellationToken ct = default)
     {
-        var found = await GetAsync(caller, id, ct);
+        var found = await FindAsync(caller, id, Operation.ResetCredential, ct);
         if (!found.IsOk)
         {
             return found.Error;
@@ -172,14 +178,14 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
 
         var secret = SecretHasher.NewSecret();
         var audit = new AuditEntry(caller, "client.reset_secret", "client", found.Value.Id, found.Value.TenantPath, null, null);
-        return await clients.ResetSecretAsync(found.Value.Id, SecretHasher.Hash(secret, SecretHasher.GeneratedIterations), audit, tenants.Now(), ct)
+        return await clients.ResetSecretAsync(found.Value.Id, SecretHasher.Hash(secret, SecretHasher.GeneratedIterations), audit, clock.NowMicros(), ct)
             ? new CreatedClient(found.Value, secret)
             : new NotFound($"The API client {found.Value.Id} was not found.");
     }
 
     public async Task<Result<Done>> DeleteAsync(Caller caller, string id, CancellationToken ct = default)
     {
-        var found = await GetAsync(caller, id, ct);
+        var found = await FindAsync(caller, id, Operation.Delete, ct);
         if (!found.IsOk)
         {
             return found.Error;
@@ -187,7 +193,7 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
 
         var audit = new AuditEntry(caller, "client.delete", "client", found.Value.Id, found.Value.TenantPath,
             new Dictionary<string, object?> { ["tenant_id"] = found.Value.TenantId, ["status"] = found.Value.Status }, null);
-        return await clients.DeleteAsync(found.Value.Id, audit, tenants.Now(), ct)
+        return await clients.DeleteAsync(found.Value.Id, audit, clock.NowMicros(), ct)
             ? Done.Value
             : new NotFound($"The API client {found.Value.Id} was not found.");
     }

@@ -1,3 +1,4 @@
+using Tenancy.Server.Tenants;
 using Dapper;
 using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
@@ -81,7 +82,7 @@ public sealed class ClientStore(Database db)
 
     /// <summary>The client, its tenant, and the first disabled tenant on that tenant's path: one statement.</summary>
     internal string PrincipalSql =>
-        PrincipalSqlStart + $"(SELECT a.id FROM tenants a WHERE a.seq IN ({db.PathSeqs("t.path")}) AND NOT a.enabled LIMIT 1) AS DisabledBy " +
+        PrincipalSqlStart + $"{Suspension.NearestDisabledSql(db, "t.path")} AS DisabledBy " +
         "FROM api_clients c JOIN tenants t ON t.seq = c.tenant_seq WHERE c.id = @id";
 
     private const string PrincipalSqlStart =

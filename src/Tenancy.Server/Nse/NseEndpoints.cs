@@ -36,7 +36,7 @@ public static class NseEndpoints
         }
 
         var r = parsed.Value;
-        var (page, total) = await store.PageAsync(caller.TenantPath, r.SortBy, r.OrderBy == "asc", r.Offset, r.Limit, ct);
+        var (page, total) = await store.PageAsync(caller, r.SortBy, r.OrderBy == "asc", r.Offset, r.Limit, ct);
         // Tenants behind an ancestral_access barrier are listed as existing, without their details.
         var views = await tenants.ViewsAsync(page, caller, ct);
         var records = await RecordsAsync([.. views.Where(v => v.Detailed).Select(v => v.Tenant)], usage, ct);
@@ -120,8 +120,8 @@ public static class NseEndpoints
 
         // The dialect has no version field: the version read above makes the write conditional all the
         // same, so a concurrent change answers 409 instead of being overwritten.
-        var result = await tenants.UpdateAsync(caller, tenant.Id,
-            changes with { Code = tenant.Code is null ? Optional<string?>.Of(code) : default }, version ?? tenant.Version, ct);
+        var result = await tenants.ChangeAsync(caller, TenantCommand.From(tenant.Id, version ?? tenant.Version,
+            changes with { Code = tenant.Code is null ? Optional<string?>.Of(code) : default }), ct);
         return result.IsOk
             ? NseReply.Records(await RecordsAsync([result.Value.Tenant], usage, ct))
             : NseErrors.ToResult(result.Error);

@@ -1,3 +1,5 @@
+using Tenancy.Server.Access;
+using Tenancy.Server.Auth;
 using Dapper;
 using Tenancy.Server.Storage;
 using Tenancy.Server.Tenants;
@@ -16,16 +18,19 @@ public sealed class NseTenantStore(Database db)
         ["id"] = "id",
     };
 
+    /// <summary>The tenants the access policy lets the caller see (its subtree), a page of them and their count.</summary>
     public async Task<(IReadOnlyList<Tenant> Page, long Total)> PageAsync(
-        string subtreePath, string sortBy, bool ascending, long offset, int limit, CancellationToken ct = default)
+        Caller caller, string sortBy, bool ascending, long offset, int limit, CancellationToken ct = default)
     {
+        var subtreePath = caller.TenantPath;
         var direction = ascending ? "ASC" : "DESC";
         // Only code can be null: tenants without one sort as the smallest on both providers.
         var nulls = sortBy == "code" ? (ascending ? " NULLS FIRST" : " NULLS LAST") : "";
-        var args = new { path = subtreePath, upper = TreePath.UpperBound(subtreePath), offset, limit };
+        var args = new DynamicParameters(AccessPolicy.Parameters(caller));
+        args.AddDynamicParams(new { offset, limit });
         // The root's subtree is the whole table: without the (then vacuous) path range, the count is a
         // plain table count and the ORDER BY walks its column's index instead of sorting the tree.
-        var scope = TreePath.IsRootPath(subtreePath) ? "" : "WHERE path >= @path AND path < @upper";
+        var scope = TreePath.IsRootPath(subtreePath) ? "" : $"WHERE {AccessPolicy.SeeWhere("path")}";
         await using var c = await db.OpenAsync(ct);
         var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM tenants {scope}", args, cancellationToken: ct));

@@ -12,7 +12,7 @@ namespace Tenancy.Server.Storage;
 /// tenant and an admin API client in it.
 /// </summary>
 public sealed class StoreInitializer(
-    Database db, TenantStore tenants, ClientStore clients, SigningKeys keys, TenantService service,
+    Database db, TenantStore tenants, ClientStore clients, SigningKeys keys, TimeProvider clock,
     IOptions<BootstrapOptions> bootstrap, ILogger<StoreInitializer> log)
 {
     public const string CredentialsFileName = "bootstrap-credentials.json";
@@ -79,7 +79,7 @@ public sealed class StoreInitializer(
             throw new InvalidOperationException("Tenancy:Bootstrap:ClientId must be a UUID.");
         }
 
-        var now = service.Now();
+        var now = clock.NowMicros();
         var rootId = Ids.New();
         var root = await tenants.InsertAsync(new Tenant
         {

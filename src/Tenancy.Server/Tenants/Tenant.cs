@@ -101,4 +101,7 @@ public static class TreePath
     /// Lets every subtree query be an index range scan.
     /// </summary>
     public static string UpperBound(string path) => string.Concat(path.AsSpan(0, path.Length - 1), "0");
+
+    /// <summary><see cref="UpperBound"/> as SQL on a path expression.</summary>
+    public static string UpperBoundSql(string path) => $"(substr({path}, 1, length({path}) - 1) || '0')";
 }

@@ -45,6 +45,35 @@ public sealed record TenantChanges
     public Optional<string?> Description { get; init; }
 }
 
+/// <summary>
+/// The lifecycle operations of the core. A dialect turns its request into one of these; the service checks
+/// it against the access policy and the tree's rules and the store runs it as one conditional write.
+/// </summary>
+public abstract record TenantCommand(string TenantId, long Version)
+{
+    /// <summary>
+    /// The command a partial update means: a move when it names a parent, a suspension or reactivation when
+    /// it only sets the enabled flag, an update otherwise (which may set the flag along with other fields).
+    /// </summary>
+    public static TenantCommand From(string tenantId, long version, TenantChanges changes) =>
+        changes.ParentId.IsSet ? new MoveTenant(tenantId, version, changes)
+        : changes == new TenantChanges { Enabled = changes.Enabled } && changes.Enabled.IsSet
+            ? changes.Enabled.Value ? new ReactivateTenant(tenantId, version) : new SuspendTenant(tenantId, version)
+        : new UpdateTenant(tenantId, version, changes);
+}
+
+/// <summary>The tenant and its subtree lose access at once; nothing below is touched.</summary>
+public sealed record SuspendTenant(string TenantId, long Version) : TenantCommand(TenantId, Version);
+
+/// <summary>Restores the subtree, except parts disabled on their own; refused under a disabled ancestor.</summary>
+public sealed record ReactivateTenant(string TenantId, long Version) : TenantCommand(TenantId, Version);
+
+/// <summary>Changes fields of the tenant (a typed patch: only what is set changes).</summary>
+public sealed record UpdateTenant(string TenantId, long Version, TenantChanges Changes) : TenantCommand(TenantId, Version);
+
+/// <summary>Moves the tenant (with its subtree) under another parent, with any other changes of the patch.</summary>
+public sealed record MoveTenant(string TenantId, long Version, TenantChanges Changes) : TenantCommand(TenantId, Version);
+
 /// <summary>How a tenant list is selected. Exactly one selector is set.</summary>
 public sealed record TenantQuery
 {

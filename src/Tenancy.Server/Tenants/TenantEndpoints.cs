@@ -109,7 +109,7 @@ public static class TenantEndpoints
             return AcronisErrors.ToResult(f.Error);
         }
 
-        var result = await tenants.UpdateAsync(caller, tenantId, changes, version.Value, ct);
+        var result = await tenants.ChangeAsync(caller, TenantCommand.From(tenantId, version.Value, changes), ct);
         return result.IsOk ? TypedResults.Ok(TenantJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
     }
 
@@ -127,7 +127,7 @@ public static class TenantEndpoints
     }
 
     private static async Task<Results<Ok<TenantBatchJson>, JsonHttpResult<AcronisErrorBody>>> List(
-        [AsParameters] ListQuery q, Caller caller, TenantService tenants, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
+        [AsParameters] ListQuery q, Caller caller, TenantService tenants, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
         var lod = q.Lod ?? "full";
         if (lod is not ("stamps" or "basic" or "full"))
@@ -149,14 +149,14 @@ public static class TenantEndpoints
 
         var options = json.Value.SerializerOptions;
         return TypedResults.Ok(new TenantBatchJson(
-            Timestamps.Format(tenants.Now()),
+            Timestamps.Format(clock.NowMicros()),
             // A tenant behind an ancestral_access barrier is listed as existing, at the stamps level only.
             [.. page.Value.Items.Select(v => TenantJson.From(v).AtLevel(v.Detailed ? lod : "stamps", options))],
             new PagingJson(new CursorsJson(page.Value.After))));
     }
 
     private static async Task<Results<Ok<TenantBatchJson>, JsonHttpResult<AcronisErrorBody>>> Children(
-        string tenantId, [AsParameters] ChildrenQuery q, Caller caller, TenantService tenants,
+        string tenantId, [AsParameters] ChildrenQuery q, Caller caller, TenantService tenants, TimeProvider clock,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
         var limit = ParseLimit(q.Limit);
@@ -175,7 +175,7 @@ public static class TenantEndpoints
         IReadOnlyList<object> items = details
             ? [.. page.Value.Items.Select(v => TenantJson.From(v).AtLevel(v.Detailed ? "full" : "stamps", json.Value.SerializerOptions))]
             : [.. page.Value.Items.Select(v => v.Tenant.Id)];
-        return TypedResults.Ok(new TenantBatchJson(Timestamps.Format(tenants.Now()), items, new PagingJson(new CursorsJson(page.Value.After))));
+        return TypedResults.Ok(new TenantBatchJson(Timestamps.Format(clock.NowMicros()), items, new PagingJson(new CursorsJson(page.Value.After))));
     }
 
     private static Result<TenantQuery> ParseListQuery(ListQuery q)

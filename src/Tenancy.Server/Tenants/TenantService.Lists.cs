@@ -1,3 +1,4 @@
+using Tenancy.Server.Access;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
 
@@ -20,7 +21,7 @@ public sealed partial class TenantService
         if (query.Ids is { } ids)
         {
             var rows = await store.ByIdsAsync(ids, ct);
-            return new TenantPage(await ViewsAsync([.. rows.Where(caller.Reaches)], caller, ct), null);
+            return new TenantPage(await ViewsAsync([.. rows], caller, ct), null);
         }
 
         return query.ParentId is { } parentId
@@ -30,13 +31,13 @@ public sealed partial class TenantService
 
     private async Task<Result<TenantPage>> PageAsync(Caller caller, TenantCursor cursor, CancellationToken ct)
     {
-        var found = await FindReachableAsync(caller, cursor.Key, "tenant", ct);
+        var found = await FindAsync(caller, cursor.Key, Operation.Read, Resource.Tenant, ct);
         if (!found.IsOk)
         {
             return found.Error;
         }
 
-        var anchor = found.Value;
+        var anchor = found.Value.Placement.Tenant;
         List<Tenant> items;
         TenantCursor? next = null;
         if (cursor.Mode == "parent")
@@ -76,5 +77,32 @@ public sealed partial class TenantService
         }
 
         return new TenantPage(await ViewsAsync(items, caller, ct), next?.Encode());
+    }
+}
+
+/// <summary>What is derived from the tree for listed tenants.</summary>
+public sealed partial class TenantService
+{
+    /// <summary>
+    /// Adds what is derived from the tree, in two queries: has_children, effective suspension, and (for a
+    /// <paramref name="viewer"/>) whether the access policy lets it read the details (a tenant behind an
+    /// ancestral_access barrier is listed at the stamps level only).
+    /// </summary>
+    public async Task<IReadOnlyList<TenantView>> ViewsAsync(
+        IReadOnlyList<Tenant> tenants, Caller? viewer = null, CancellationToken ct = default)
+    {
+        if (tenants.Count == 0)
+        {
+            return [];
+        }
+
+        var restrictions = await store.RestrictionsAsync(tenants.SelectMany(t => t.PathSeqs()).ToHashSet(), ct);
+        var withChildren = await store.WithChildrenAsync([.. tenants.Select(t => t.Seq)], ct);
+        // A viewer is shown only what the policy lets it see, and the details only of what it may read.
+        return [.. tenants
+            .Select(t => new Placement(t, restrictions))
+            .Where(p => viewer is null || AccessPolicy.Decide(viewer, Operation.See, Resource.Tenant, p.Tenant.Id, p) is null)
+            .Select(p => new TenantView(p.Tenant, withChildren.Contains(p.Tenant.Seq), p.DisabledBy,
+                viewer is null || AccessPolicy.MayRead(viewer, p)))];
     }
 }

@@ -1,3 +1,4 @@
+using Tenancy.Server.Access;
 using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
@@ -6,25 +7,38 @@ using Tenancy.Server.Storage;
 namespace Tenancy.Server.Tenants;
 
 /// <summary>
-/// The tenant tree and its lifecycle: the rules both API dialects share. No HTTP here; the store
-/// does the SQL.
+/// The tenant tree and its lifecycle: the rules both API dialects share. No HTTP here; the store and the
+/// writer do the SQL. Every operation asks the access policy first.
 /// </summary>
-public sealed partial class TenantService(TenantStore store, TimeProvider clock)
+public sealed partial class TenantService(TenantStore store, TenantWriter writer, Database db, TimeProvider clock)
 {
     public const int MaxPageSize = 5000;
 
-    public long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
-
     public async Task<Result<TenantView>> GetAsync(Caller caller, string id, CancellationToken ct = default)
     {
-        var found = await FindAccessibleAsync(caller, id, "tenant", "tenant_id", ct);
-        if (!found.IsOk)
-        {
-            return found.Error;
-        }
+        var found = await FindAsync(caller, id, Operation.Read, Resource.Tenant, ct);
+        return found.IsOk ? found.Value.View : found.Error;
+    }
 
-        var (tenant, restrictions, hasChildren) = found.Value;
-        return new TenantView(tenant, hasChildren, NearestDisabled(tenant, restrictions));
+    /// <summary>
+    /// The tenant <paramref name="tenantId"/> if the policy lets the caller do <paramref name="operation"/> to
+    /// a <paramref name="resource"/> of it (one round trip): the check every resource that belongs to a tenant uses.
+    /// </summary>
+    public async Task<Result<Placement>> AuthorizeAsync(
+        Caller caller, string tenantId, Operation operation, Resource resource, CancellationToken ct = default)
+    {
+        var found = await FindAsync(caller, tenantId, operation, resource, ct);
+        return found.IsOk ? found.Value.Placement : found.Error;
+    }
+
+    /// <summary>
+    /// Where a resource of the tenant <paramref name="tenantId"/> lies, for the access policy to decide on it
+    /// (one round trip); null when the tenant does not exist.
+    /// </summary>
+    public async Task<Placement?> PlaceAsync(string tenantId, CancellationToken ct = default)
+    {
+        var (tenant, restrictions, _) = await store.GetWithPathAsync(tenantId, ct);
+        return tenant is null ? null : new Placement(tenant, restrictions);
     }
 
     public async Task<Result<TenantView>> CreateAsync(Caller caller, NewTenant request, CancellationToken ct = default)
@@ -34,25 +48,19 @@ public sealed partial class TenantService(TenantStore store, TimeProvider clock)
             return invalid;
         }
 
-        var parentResult = await FindReachableAsync(caller, request.ParentId, "parent tenant", ct, field: "parent_id");
-        if (!parentResult.IsOk)
+        var found = await FindAsync(caller, request.ParentId, Operation.Create, Resource.Tenant, ct, "parent_id");
+        if (!found.IsOk)
         {
-            return parentResult.Error;
+            return found.Error;
         }
 
-        var parent = parentResult.Value;
+        var parent = found.Value.Placement.Tenant;
         if (!TenantKinds.CanHold(parent.Kind, request.Kind))
         {
-            return KindRefused(parent.Kind, request.Kind);
+            return TenantGuards.KindRefused(parent.Kind, request.Kind);
         }
 
-        if (await DisabledOnPathAsync(parent, ct) is { } disabledBy)
-        {
-            return new RuleViolation(Rule.ParentDisabled,
-                $"Cannot create a tenant under {parent.Id}: tenant {disabledBy} is disabled.");
-        }
-
-        var now = Now();
+        var now = clock.NowMicros();
         var contact = request.Contact is null ? null : ContactJson.Stamp(request.Contact, null, now);
         var draft = new Tenant
         {
@@ -91,7 +99,7 @@ public sealed partial class TenantService(TenantStore store, TimeProvider clock)
         try
         {
             created = await store.InsertAsync(draft, parent, new AuditEntry(caller, "tenant.create", "tenant", draft.Id, "",
-                null, Snapshot(draft)), ct);
+                null, TenantGuards.Snapshot(draft)), ct);
         }
         catch (Exception e) when (Database.IsConstraintViolation(e))
         {
@@ -103,81 +111,96 @@ public sealed partial class TenantService(TenantStore store, TimeProvider clock)
         return new TenantView(created, HasChildren: false, created.Enabled ? null : created.Id);
     }
 
-    public async Task<Result<TenantView>> UpdateAsync(
-        Caller caller, string id, TenantChanges changes, long expectedVersion, CancellationToken ct = default)
+    /// <summary>
+    /// Suspends, reactivates, updates or moves a tenant quoting its version. Everything but a move is one
+    /// conditional statement with its read-back (one round trip); a refusal is explained from that read-back.
+    /// </summary>
+    public async Task<Result<TenantView>> ChangeAsync(Caller caller, TenantCommand command, CancellationToken ct = default)
+    {
+        if (Ids.Normalize(command.TenantId) is not { } id)
+        {
+            return new Invalid("tenant_id", "tenant_id must be a UUID.");
+        }
+
+        if (AccessPolicy.RoleRefusal(caller, command is UpdateTenant or MoveTenant ? Operation.Change : Operation.Disable, Resource.Tenant) is { } refused)
+        {
+            return refused;
+        }
+
+        var guards = new TenantGuards(db, caller, id, command.Version);
+        var now = clock.NowMicros();
+        switch (command)
+        {
+            case SuspendTenant:
+                return await WriteAsync(new TenantWrite(caller, id, new Dictionary<string, object?> { ["enabled"] = false },
+                    guards.Suspend(), guards.Parameters, "tenant.suspend", now), null, ct);
+            case ReactivateTenant:
+                return await WriteAsync(new TenantWrite(caller, id, new Dictionary<string, object?> { ["enabled"] = true },
+                    guards.Reactivate(), guards.Parameters, "tenant.reactivate", now), null, ct);
+            case UpdateTenant update:
+                return await UpdateAsync(caller, id, update.Changes, guards, now, ct);
+            case MoveTenant move:
+                return await MoveAsync(caller, id, move, guards, now, ct);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(command), command, "not a change command");
+        }
+    }
+
+    private async Task<Result<TenantView>> UpdateAsync(
+        Caller caller, string id, TenantChanges changes, TenantGuards guards, long now, CancellationToken ct)
     {
         if (TenantRules.Check(changes) is { } invalid)
         {
             return invalid;
         }
 
-        var found = await FindReachableAsync(caller, id, "tenant", ct);
-        if (!found.IsOk)
+        string? previousContact = null;
+        if (changes.Contact.IsSet)
         {
-            return found.Error;
+            // The contact keeps its id and creation time: read them (the write is still conditional on the version).
+            var found = await FindAsync(caller, id, Operation.Change, Resource.Tenant, ct);
+            if (!found.IsOk)
+            {
+                return found.Error;
+            }
+
+            previousContact = found.Value.Placement.Tenant.Contact;
         }
 
-        var tenant = found.Value;
-        if (Locked(caller, tenant) is { } locked)
+        var columns = TenantGuards.Columns(caller, changes, previousContact, now);
+        var operation = columns.TryGetValue("enabled", out var enabled)
+            ? enabled is true ? "tenant.reactivate" : "tenant.suspend"
+            : "tenant.update";
+        return await WriteAsync(new TenantWrite(caller, id, columns, guards.Update(columns), guards.Parameters, operation, now),
+            changes.Code.IsSet ? changes.Code.Value : null, ct);
+    }
+
+    private async Task<Result<TenantView>> WriteAsync(TenantWrite write, string? code, CancellationToken ct)
+    {
+        WriteOutcome outcome;
+        try
         {
-            return locked;
+            outcome = await writer.WriteAsync(write, ct);
+        }
+        catch (Exception e) when (Database.IsConstraintViolation(e) && code is not null)
+        {
+            return new Duplicate("code", $"The code '{code}' is already taken.");
         }
 
-        for (var attempt = 1; ; attempt++)
+        if (outcome.Tenant is null)
         {
-            if (tenant.Version != expectedVersion)
-            {
-                return new VersionConflict(tenant.Version);
-            }
-
-            var plan = await PlanUpdateAsync(caller, tenant, changes, ct);
-            if (!plan.IsOk)
-            {
-                return plan.Error;
-            }
-
-            var (columns, newParent) = plan.Value;
-            bool written;
-            try
-            {
-                written = await store.UpdateAsync(tenant, expectedVersion, columns, newParent, Now(), Audit(caller, tenant, columns, newParent), ct);
-            }
-            catch (Exception e) when (Database.IsConstraintViolation(e) && changes.Code.IsSet)
-            {
-                return new Duplicate("code", $"The code '{changes.Code.Value}' is already taken.");
-            }
-
-            if (written)
-            {
-                break;
-            }
-
-            // Nothing matched: the version moved on, the tenant is gone, or a concurrent move changed a
-            // path the plan was built on. Only the last is retried, with the rules checked again.
-            var current = await store.GetAsync(tenant.Id, ct);
-            if (current is null)
-            {
-                return new NotFound($"The tenant {tenant.Id} was not found.");
-            }
-
-            if (current.Version != expectedVersion || attempt == 3)
-            {
-                return new VersionConflict(current.Version);
-            }
-
-            if (!caller.Reaches(current))
-            {
-                return new Forbidden($"The tenant {current.Id} is outside the caller's reach.");
-            }
-
-            tenant = current;
+            return new NotFound($"The tenant {write.TenantId} was not found.");
         }
 
-        // The written row with what is derived from its path, in one round trip.
-        var (updated, restrictions, hasChildren) = await store.GetWithPathAsync(tenant.Id, ct);
-        return updated is null
-            ? new NotFound($"Tenant {tenant.Id} was not found.")
-            : new TenantView(updated, hasChildren, NearestDisabled(updated, restrictions));
+        if (outcome.Written)
+        {
+            return outcome.View;
+        }
+
+        // Nothing was written: the first guard the row fails says why; if it passes them all, the change
+        // changed nothing and the tenant is answered as it is.
+        var failed = write.Guards.Select((g, i) => (g, i)).FirstOrDefault(x => !outcome.Passed[x.i]);
+        return failed.g is null ? outcome.View : failed.g.Refusal(outcome);
     }
 
     /// <summary>
@@ -200,16 +223,23 @@ public sealed partial class TenantService(TenantStore store, TimeProvider clock)
 
         if (tenant.Enabled)
         {
-            return new RuleViolation(Rule.DeleteEnabledTenant,
-                $"Tenant {tenant.Id} is enabled; disable it before deleting it.");
+            return new RuleViolation(Rule.DeleteEnabledTenant, $"Tenant {tenant.Id} is enabled; disable it before deleting it.");
         }
 
-        return await store.DeleteAsync(tenant, expectedVersion, DeleteMode.RequireDisabled, Now(), Removal(caller, tenant, "tenant.terminate"), ct)
-            ? Done.Value
-            : (await ConflictOrGoneAsync(tenant.Id, ct)).Error!;
+        if (await store.DeleteAsync(tenant, expectedVersion, DeleteMode.RequireDisabled, clock.NowMicros(),
+            TenantGuards.Removal(caller, tenant, "tenant.terminate"), ct))
+        {
+            return Done.Value;
+        }
+
+        // Nothing matched: decided on the row as it is now.
+        var current = await store.GetAsync(tenant.Id, ct);
+        return current is null ? new NotFound($"The tenant {tenant.Id} was not found.")
+            : current.Enabled ? new RuleViolation(Rule.DeleteEnabledTenant, $"Tenant {tenant.Id} is enabled; disable it before deleting it.")
+            : new VersionConflict(current.Version);
     }
 
-    /// <summary>Deletes a tenant that has no sub-tenants (the /api/v2.1 delete).</summary>
+    /// <summary>Deletes a tenant that has no sub-tenants (the /api/v2.1 delete, which quotes no version).</summary>
     public async Task<Result<Done>> DeleteLeafAsync(Caller caller, string id, CancellationToken ct = default)
     {
         var found = await FindDeletableAsync(caller, id, ct);
@@ -219,30 +249,62 @@ public sealed partial class TenantService(TenantStore store, TimeProvider clock)
         }
 
         var tenant = found.Value;
-        for (var attempt = 0; attempt < 3; attempt++)
+        if (await store.DeleteAsync(tenant, null, DeleteMode.LeafOnly, clock.NowMicros(),
+            TenantGuards.Removal(caller, tenant, "tenant.delete"), ct))
         {
-            if (await store.DeleteAsync(tenant, tenant.Version, DeleteMode.LeafOnly, Now(), Removal(caller, tenant, "tenant.delete"), ct))
-            {
-                return Done.Value;
-            }
-
-            var current = await store.GetAsync(tenant.Id, ct);
-            if (current is null)
-            {
-                return new NotFound($"Tenant {tenant.Id} was not found.");
-            }
-
-            var children = await store.ChildrenAsync(current.Seq, 0, 4, ct);
-            if (children.Count > 0)
-            {
-                var named = string.Join(", ", children.Take(3).Select(c => c.Id)) + (children.Count > 3 ? ", ..." : "");
-                return new RuleViolation(Rule.HasChildren,
-                    $"Tenant {tenant.Id} has sub-tenants ({named}); delete them first.");
-            }
-
-            tenant = current;
+            return Done.Value;
         }
 
-        return new VersionConflict(tenant.Version);
+        var children = await store.ChildrenAsync(tenant.Seq, 0, 4, ct);
+        if (children.Count == 0)
+        {
+            return new NotFound($"Tenant {tenant.Id} was not found.");
+        }
+
+        var named = string.Join(", ", children.Take(3).Select(c => c.Id)) + (children.Count > 3 ? ", ..." : "");
+        return new RuleViolation(Rule.HasChildren, $"Tenant {tenant.Id} has sub-tenants ({named}); delete them first.");
+    }
+
+    private async Task<Result<Tenant>> FindDeletableAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var found = await FindAsync(caller, id, Operation.Delete, Resource.Tenant, ct);
+        if (!found.IsOk)
+        {
+            return found.Error;
+        }
+
+        var tenant = found.Value.Placement.Tenant;
+        return tenant.IsRoot ? new RuleViolation(Rule.Business, "The root tenant cannot be deleted.")
+            : caller.Is(tenant) ? new RuleViolation(Rule.Business, "A caller cannot delete its own tenant.")
+            : tenant;
+    }
+
+    /// <summary>
+    /// A tenant with what is derived from its path (one round trip), if the policy lets the caller do
+    /// <paramref name="operation"/> to it or to a <paramref name="resource"/> of it.
+    /// </summary>
+    private async Task<Result<Found>> FindAsync(
+        Caller caller, string id, Operation operation, Resource resource, CancellationToken ct, string field = "tenant_id")
+    {
+        if (Ids.Normalize(id) is not { } normalized)
+        {
+            return new Invalid(field, $"{field} must be a UUID.");
+        }
+
+        var (tenant, restrictions, hasChildren) = await store.GetWithPathAsync(normalized, ct);
+        if (tenant is null)
+        {
+            return new NotFound($"The {(field == "parent_id" ? "parent tenant" : "tenant")} {normalized} was not found.");
+        }
+
+        var placement = new Placement(tenant, restrictions);
+        return AccessPolicy.Decide(caller, operation, resource, resource == Resource.Tenant ? normalized : tenant.Id, placement) is { } denied
+            ? denied
+            : new Found(placement, hasChildren);
+    }
+
+    private sealed record Found(Placement Placement, bool HasChildren)
+    {
+        public TenantView View => new(Placement.Tenant, HasChildren, Placement.DisabledBy);
     }
 }

@@ -8,6 +8,18 @@ namespace Tenancy.Server.Tenants;
 /// The writes of the tenant tree: each a conditional statement (plus, for inserts and moves, the path
 /// bookkeeping) and its audit record, in one transaction.
 /// </summary>
+/// <summary>What a move did.</summary>
+public enum MoveResult
+{
+    Moved,
+
+    /// <summary>The tenant is gone, its version moved on, or the new parent is gone.</summary>
+    Conflict,
+
+    /// <summary>The new parent now lies in the tenant's own subtree (it was moved there concurrently).</summary>
+    Cycle,
+}
+
 public sealed partial class TenantStore
 {
     /// <summary>The current value of an updatable column (the "before" of an audit record).</summary>
@@ -64,18 +76,18 @@ public sealed partial class TenantStore
     }
 
     /// <summary>
-    /// A conditional single-statement update: sets <paramref name="changes"/>, bumps the version, and
-    /// only if the row still has <paramref name="expectedVersion"/> and the path it was read with (an
-    /// ancestor's move changes the path, not the version). A move also re-roots the subtree's paths in
-    /// the same transaction. Returns false when no row matched (stale version or path, or gone).
+    /// Moves a tenant with its subtree under <paramref name="newParent"/> and sets <paramref name="changes"/>, if it
+    /// still has <paramref name="expectedVersion"/>. The paths are read inside the transaction, after both rows
+    /// are locked (PostgreSQL) or the write lock is taken (SQLite), so a concurrent move of an ancestor or of the
+    /// new parent is seen: the move then follows the current paths, or is refused if it would make a cycle.
     /// </summary>
-    public async Task<bool> UpdateAsync(
-        Tenant current, long expectedVersion, IReadOnlyDictionary<string, object?> changes, Tenant? newParent,
-        long now, AuditEntry? audit = null, CancellationToken ct = default)
+    public async Task<MoveResult> MoveAsync(
+        Tenant current, long expectedVersion, IReadOnlyDictionary<string, object?> changes, Tenant newParent,
+        long now, AuditEntry audit, CancellationToken ct = default)
     {
-        var sets = new List<string> { "version = version + 1", "updated_at = @now" };
-        var args = new DynamicParameters(new { seq = current.Seq, expectedVersion, now, oldPath = current.Path });
-        var condition = "seq = @seq AND version = @expectedVersion AND path = @oldPath";
+        var sets = new List<string> { "version = version + 1", "updated_at = @now", "parent_seq = @parentSeq", "parent_id = @parentId",
+            "path = @newPath", "level = @newLevel" };
+        var args = new DynamicParameters(new { seq = current.Seq, expectedVersion, now, parentSeq = newParent.Seq, parentId = newParent.Id });
         foreach (var (column, value) in changes)
         {
             if (!UpdatableColumns.Contains(column))
@@ -87,75 +99,52 @@ public sealed partial class TenantStore
             args.Add($"c_{column}", value);
         }
 
-        string? newPath = null;
-        if (newParent is not null)
-        {
-            newPath = TreePath.Child(newParent.Path, current.Seq);
-            sets.Add("parent_seq = @parentSeq, parent_id = @parentId, path = @newPath, level = @newLevel");
-            args.Add("parentSeq", newParent.Seq);
-            args.Add("parentId", newParent.Id);
-            args.Add("newPath", newPath);
-            args.Add("newLevel", newParent.Level + 1);
-            args.Add("parentPath", newParent.Path);
-
-            // The new path is built from the parent's path as read: it must still be that (a concurrent
-            // move of the parent, e.g. under this very tenant, would otherwise make a cycle).
-            condition += " AND EXISTS (SELECT 1 FROM tenants p WHERE p.seq = @parentSeq AND p.path = @parentPath)";
-        }
-
         await using var c = await db.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
-        if (newParent is not null && db.Provider == StorageProvider.Postgres)
+        if (db.Provider == StorageProvider.Postgres)
         {
-            // SQLite runs one writer at a time; PostgreSQL must lock both rows (in key order, so two moves
-            // cannot deadlock) before the checks above see a concurrent move of the new parent.
+            // Both rows locked in key order, so two moves cannot deadlock; their paths are read after that.
             await c.ExecuteAsync(new CommandDefinition(
                 "SELECT seq FROM tenants WHERE seq = ANY(@seqs) ORDER BY seq FOR UPDATE",
                 new { seqs = new[] { current.Seq, newParent.Seq } }, tx, cancellationToken: ct));
         }
 
-        var n = await c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE tenants SET {string.Join(", ", sets)} WHERE {condition}",
-            args, tx, cancellationToken: ct));
-        if (n == 0)
+        var rows = (await c.QueryAsync<(long Seq, string Path, int Level, long Version)>(new CommandDefinition(
+            "SELECT seq, path, level, version FROM tenants WHERE seq IN (@seq, @parentSeq)", args, tx, cancellationToken: ct))).ToList();
+        if (rows.FirstOrDefault(r => r.Seq == current.Seq) is not { Path: not null } tenant || tenant.Version != expectedVersion
+            || rows.FirstOrDefault(r => r.Seq == newParent.Seq) is not { Path: not null } parent)
         {
-            return false;
+            return MoveResult.Conflict;
         }
 
-        if (audit is not null)
+        if (TreePath.IsWithin(parent.Path, tenant.Path))
         {
-            await AuditLog.WriteAsync(c, tx, audit with { TargetPath = newPath ?? current.Path }, now, ct);
+            return MoveResult.Cycle;
         }
 
-        if (newPath is not null)
-        {
-            await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE tenants SET path = @newPath || substr(path, @cut), level = level + @delta " +
-                "WHERE path > @oldPath AND path < @upper",
-                new
-                {
-                    newPath,
-                    cut = current.Path.Length + 1,
-                    delta = newParent!.Level + 1 - current.Level,
-                    oldPath = current.Path,
-                    upper = TreePath.UpperBound(current.Path),
-                },
-                tx, cancellationToken: ct));
-        }
-
+        var newPath = TreePath.Child(parent.Path, current.Seq);
+        args.Add("newPath", newPath);
+        args.Add("newLevel", parent.Level + 1);
+        await c.ExecuteAsync(new CommandDefinition(
+            $"UPDATE tenants SET {string.Join(", ", sets)} WHERE seq = @seq", args, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE tenants SET path = @newPath || substr(path, @cut), level = level + @delta WHERE path > @oldPath AND path < @upper",
+            new { newPath, cut = tenant.Path.Length + 1, delta = parent.Level + 1 - tenant.Level, oldPath = tenant.Path, upper = TreePath.UpperBound(tenant.Path) },
+            tx, cancellationToken: ct));
+        await AuditLog.WriteAsync(c, tx, audit with { TargetPath = newPath }, now, ct);
         await tx.CommitAsync(ct);
-        return true;
+        return MoveResult.Moved;
     }
 
     /// <summary>
-    /// Deletes a tenant at <paramref name="expectedVersion"/> with its whole subtree, in one transaction;
+    /// Deletes a tenant at <paramref name="expectedVersion"/> (any version when null) with its whole subtree, in one transaction;
     /// API clients and everything else keyed to those tenants go with them (foreign keys cascade).
     /// The conditions of <paramref name="mode"/> are part of the statement, so a concurrent change
     /// makes it match nothing instead of deleting too much. The billing identity of every deleted
     /// tenant goes to the archive in the same transaction (rolled back with it when nothing matched).
     /// </summary>
     public async Task<bool> DeleteAsync(
-        Tenant tenant, long expectedVersion, DeleteMode mode, long deletedAt, AuditEntry? audit = null, CancellationToken ct = default)
+        Tenant tenant, long? expectedVersion, DeleteMode mode, long deletedAt, AuditEntry? audit = null, CancellationToken ct = default)
     {
         var condition = mode switch
         {
@@ -168,7 +157,7 @@ public sealed partial class TenantStore
         var args = new { seq = tenant.Seq, expectedVersion, path = tenant.Path, upper = TreePath.UpperBound(tenant.Path) };
         await TenantArchive.WriteAsync(db, c, tx, tenant, deletedAt, ct);
         var n = await c.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM tenants WHERE seq = @seq AND version = @expectedVersion" + condition,
+            "DELETE FROM tenants WHERE seq = @seq" + (expectedVersion is null ? "" : " AND version = @expectedVersion") + condition,
             args, tx, cancellationToken: ct));
         if (n == 0)
         {

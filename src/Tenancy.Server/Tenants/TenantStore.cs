@@ -3,7 +3,6 @@ using Tenancy.Server.Storage;
 
 namespace Tenancy.Server.Tenants;
 
-/// <summary>SQL for the tenant tree. Every subtree query is a range scan on the materialized path.</summary>
 /// <summary>A tenant whose flags restrict its subtree (see TenantStore.RestrictionsAsync).</summary>
 public sealed class Restriction
 {
@@ -23,6 +22,7 @@ public enum DeleteMode
     LeafOnly,
 }
 
+/// <summary>SQL for the tenant tree. Every subtree query is a range scan on the materialized path.</summary>
 public sealed partial class TenantStore(Database db)
 {
     internal const string Columns =
@@ -71,12 +71,14 @@ public sealed partial class TenantStore(Database db)
         return (tenant, restrictions, children > 0);
     }
 
-    internal string GetWithPathSql =>
-        $"{ByIdSql}; {PathRestrictionsSql}; " +
+    internal string GetWithPathSql => $"{ByIdSql}; {PathRestrictionsSql(db)}; {HasChildrenSql}";
+
+    /// <summary>Whether the tenant @id has at least one child, as a count of 0 or 1.</summary>
+    internal const string HasChildrenSql =
         "SELECT COUNT(*) FROM (SELECT 1 FROM tenants WHERE parent_seq = (SELECT seq FROM tenants WHERE id = @id) LIMIT 1) x";
 
     /// <summary>The restricting tenants on the path of the tenant @id, by primary key.</summary>
-    internal string PathRestrictionsSql =>
+    internal static string PathRestrictionsSql(Database db) =>
         "SELECT seq, id, parent_seq, enabled, ancestral_access FROM tenants " +
         $"WHERE seq IN ({db.PathSeqs("(SELECT path FROM tenants WHERE id = @id)")}) AND (NOT enabled OR NOT ancestral_access)";
 

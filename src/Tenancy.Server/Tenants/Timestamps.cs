@@ -11,4 +11,7 @@ public static class Timestamps
             .ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture);
 
     public static long ToMicros(DateTimeOffset value) => (value.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) / 10;
+
+    /// <summary>The current time as stored: unix microseconds.</summary>
+    public static long NowMicros(this TimeProvider clock) => ToMicros(clock.GetUtcNow());
 }

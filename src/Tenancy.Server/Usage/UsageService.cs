@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Tenancy.Server.Access;
 using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
@@ -10,7 +11,7 @@ namespace Tenancy.Server.Usage;
 /// Billing rules: subscriptions and commitments of tenants, usage ingestion and what is derived from
 /// it. Reach is the tenant tree's: a caller sees the subscriptions of its own subtree. No HTTP here.
 /// </summary>
-public sealed partial class UsageService(TenantService tenants, BillingStore billing, UsageStore usage)
+public sealed partial class UsageService(TenantService tenants, BillingStore billing, UsageStore usage, TimeProvider clock)
 {
     public const int MaxBatch = 1000;
 
@@ -29,13 +30,13 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
             return new Invalid("number", "number must be 1 to 64 letters, digits, '-' or '_' (for example A-S00003875).");
         }
 
-        var tenant = await tenants.GetAsync(caller, tenantId, ct);
+        var tenant = await tenants.AuthorizeAsync(caller, tenantId, Operation.Create, Resource.Subscription, ct);
         if (!tenant.IsOk)
         {
             return tenant.Error;
         }
 
-        var subscription = new Subscription { Number = number, TenantId = tenant.Value.Tenant.Id, CreatedAt = tenants.Now() };
+        var subscription = new Subscription { Number = number, TenantId = tenant.Value.Tenant.Id, CreatedAt = clock.NowMicros() };
         var audit = new AuditEntry(caller, "subscription.create", "subscription", number, tenant.Value.Tenant.Path, null,
             new Dictionary<string, object?> { ["number"] = number, ["tenant_id"] = subscription.TenantId });
         return await billing.InsertSubscriptionAsync(subscription, audit, ct)
@@ -45,19 +46,19 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
 
     public async Task<Result<IReadOnlyList<Subscription>>> SubscriptionsAsync(Caller caller, string tenantId, CancellationToken ct = default)
     {
-        var tenant = await tenants.GetAsync(caller, tenantId, ct);
+        var tenant = await tenants.AuthorizeAsync(caller, tenantId, Operation.Read, Resource.Subscription, ct);
         return tenant.IsOk ? Result<IReadOnlyList<Subscription>>.Ok(await billing.SubscriptionsOfAsync(tenant.Value.Tenant.Id, ct)) : tenant.Error;
     }
 
     /// <summary>A subscription of a live tenant within reach (a deleted tenant's subscriptions are gone from the API).</summary>
     public async Task<Result<Subscription>> GetSubscriptionAsync(Caller caller, string number, CancellationToken ct = default)
     {
-        var found = await FindSubscriptionAsync(caller, number, ct);
+        var found = await FindSubscriptionAsync(caller, number, Operation.Read, ct);
         return found.IsOk ? found.Value.Subscription : found.Error;
     }
 
     private async Task<Result<(Subscription Subscription, Tenant Tenant)>> FindSubscriptionAsync(
-        Caller caller, string number, CancellationToken ct)
+        Caller caller, string number, Operation operation, CancellationToken ct)
     {
         var subscription = await billing.GetSubscriptionAsync(number, ct);
         if (subscription is null)
@@ -65,7 +66,7 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
             return new NotFound($"The subscription {number} was not found.");
         }
 
-        var tenant = await tenants.GetAsync(caller, subscription.TenantId, ct);
+        var tenant = await tenants.AuthorizeAsync(caller, subscription.TenantId, operation, Resource.Subscription, ct);
         return tenant.IsOk ? (subscription, tenant.Value.Tenant)
             : tenant.Error is NotFound ? new NotFound($"The subscription {number} was not found.")
             : tenant.Error;
@@ -80,7 +81,7 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
     public async Task<Result<Commitment>> CommitAsync(
         Caller caller, string number, string serviceLevel, double committed, long? effectiveFrom, CancellationToken ct = default)
     {
-        var now = tenants.Now();
+        var now = clock.NowMicros();
         if (await UnknownLevelAsync(serviceLevel, ct) is { } unknown)
         {
             return unknown;
@@ -96,7 +97,7 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
             return new Invalid("effective_from", "effective_from must not be in the future.");
         }
 
-        var found = await FindSubscriptionAsync(caller, number, ct);
+        var found = await FindSubscriptionAsync(caller, number, Operation.Change, ct);
         if (!found.IsOk)
         {
             return found.Error;
@@ -134,7 +135,18 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
         var levels = (await billing.ServiceLevelsAsync(ct)).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         var numbers = items.Where(i => i.IsOk).Select(i => i.Value.Subscription).Distinct(StringComparer.Ordinal).ToList();
         var owners = numbers.Count == 0 ? [] : await usage.OwnersAsync(numbers, ct);
-        var latest = tenants.Now() + (long)ClockSkew.TotalMicroseconds;
+        var latest = clock.NowMicros() + (long)ClockSkew.TotalMicroseconds;
+
+        // The policy decides once per tenant of the batch (usage goes on while a tenant is suspended).
+        var allowed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tenantId in owners.Values.Select(o => o.TenantId).Distinct(StringComparer.Ordinal))
+        {
+            if ((await tenants.AuthorizeAsync(caller, tenantId, Operation.Change, Resource.Usage, ct)).IsOk)
+            {
+                allowed.Add(tenantId);
+            }
+        }
+
         var errors = new List<ItemError>();
         var good = new List<Sample>();
         for (var i = 0; i < items.Count; i++)
@@ -150,12 +162,12 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
             }
         }
 
-        var (applied, duplicates) = good.Count == 0 ? (0, 0) : await usage.IngestAsync(good, tenants.Now(), ct);
+        var (applied, duplicates) = good.Count == 0 ? (0, 0) : await usage.IngestAsync(good, clock.NowMicros(), ct);
         return new IngestOutcome(items.Count, applied, duplicates, errors);
 
         Invalid? Check(Sample s) =>
             !levels.Contains(s.ServiceLevel) ? UnknownLevel(s.ServiceLevel)
-            : !owners.TryGetValue(s.Subscription, out var owner) || !TreePath.IsWithin(owner.TenantPath, caller.TenantPath)
+            : !owners.TryGetValue(s.Subscription, out var owner) || !allowed.Contains(owner.TenantId)
                 ? new Invalid("subscription", $"No subscription {s.Subscription} within reach.")
             : owner.TenantId != s.TenantId ? new Invalid("tenant_id", $"Subscription {s.Subscription} does not belong to tenant {s.TenantId}.")
             : !double.IsFinite(s.Consumed) || s.Consumed < 0 ? new Invalid("consumed", "consumed must be a non-negative number.")
@@ -169,7 +181,7 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
 
     public async Task<Result<UsageMap?>> UsageOfAsync(Caller caller, string tenantId, CancellationToken ct = default)
     {
-        var tenant = await tenants.GetAsync(caller, tenantId, ct);
+        var tenant = await tenants.AuthorizeAsync(caller, tenantId, Operation.Read, Resource.Usage, ct);
         if (!tenant.IsOk)
         {
             return tenant.Error;
@@ -181,7 +193,7 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
 
     public async Task<Result<IReadOnlyList<UsageLine>>> RollupAsync(Caller caller, string tenantId, CancellationToken ct = default)
     {
-        var tenant = await tenants.GetAsync(caller, tenantId, ct);
+        var tenant = await tenants.AuthorizeAsync(caller, tenantId, Operation.Read, Resource.Usage, ct);
         return tenant.IsOk ? Result<IReadOnlyList<UsageLine>>.Ok(await usage.RollupAsync(tenant.Value.Tenant.Path, ct)) : tenant.Error;
     }
 
@@ -193,7 +205,7 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
             return new Invalid("to", "to must be later than from.");
         }
 
-        var tenant = await tenants.GetAsync(caller, tenantId, ct);
+        var tenant = await tenants.AuthorizeAsync(caller, tenantId, Operation.Read, Resource.Usage, ct);
         return tenant.IsOk ? Result<IReadOnlyList<ReportRow>>.Ok(await usage.ReportAsync(tenant.Value.Tenant, from, to, ct)) : tenant.Error;
     }
 

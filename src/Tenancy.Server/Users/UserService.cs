@@ -1,3 +1,4 @@
+using Tenancy.Server.Access;
 using Tenancy.Server.Audit;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -9,7 +10,7 @@ using Tenancy.Server.Tenants;
 namespace Tenancy.Server.Users;
 
 /// <summary>Users: who may see and change them, versions, logins and passwords. No HTTP here.</summary>
-public sealed partial class UserService(UserStore store, TenantService tenants, Passwords passwords)
+public sealed partial class UserService(UserStore store, TenantService tenants, Passwords passwords, TimeProvider clock)
 {
     public const int MaxLoginLength = 128;
 
@@ -37,20 +38,15 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
             return invalid;
         }
 
-        var found = await tenants.GetAsync(caller, request.TenantId, ct);
+        var found = await tenants.AuthorizeAsync(caller, request.TenantId, Operation.Create, Resource.User, ct);
         if (!found.IsOk)
         {
             return found.Error;
         }
 
         var tenant = found.Value;
-        if (tenant.DisabledBy is { } disabledBy)
-        {
-            return new RuleViolation(Rule.ParentDisabled,
-                $"Cannot create a user in tenant {tenant.Tenant.Id}: tenant {disabledBy} is disabled.");
-        }
 
-        var now = tenants.Now();
+        var now = clock.NowMicros();
         var user = new User
         {
             Id = Ids.New(),
@@ -87,7 +83,11 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
         return user;
     }
 
-    public async Task<Result<User>> GetAsync(Caller caller, string id, CancellationToken ct = default)
+    public Task<Result<User>> GetAsync(Caller caller, string id, CancellationToken ct = default) =>
+        FindAsync(caller, id, Operation.Read, ct);
+
+    /// <summary>The user, if the access policy lets the caller do <paramref name="operation"/> to it.</summary>
+    private async Task<Result<User>> FindAsync(Caller caller, string id, Operation operation, CancellationToken ct)
     {
         if (Ids.Normalize(id) is not { } userId)
         {
@@ -95,15 +95,16 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
         }
 
         var user = await store.GetAsync(userId, ct);
-        return user is null ? new NotFound($"The user {userId} was not found.")
-            : TreePath.IsWithin(user.TenantPath, caller.TenantPath) ? user
-            : new Forbidden($"The user {userId} is outside the caller's reach.");
+        var placement = user is null ? null : await tenants.PlaceAsync(user.TenantId, ct);
+        return user is null || placement is null ? new NotFound($"The user {userId} was not found.")
+            : AccessPolicy.Decide(caller, operation, Resource.User, userId, placement) is { } denied ? denied
+            : user;
     }
 
     public async Task<Result<User>> UpdateAsync(
         Caller caller, string id, UserChanges changes, long expectedVersion, CancellationToken ct = default)
     {
-        var found = await GetAsync(caller, id, ct);
+        var found = await FindAsync(caller, id, changes.Enabled.IsSet ? Operation.Disable : Operation.Change, ct);
         if (!found.IsOk)
         {
             return found;
@@ -130,7 +131,7 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
             }
 
             columns["contact"] = ContactJson.Serialize(
-                ContactJson.Stamp(changes.Contact.Value, ContactJson.Deserialize(user.Contact), tenants.Now()));
+                ContactJson.Stamp(changes.Contact.Value, ContactJson.Deserialize(user.Contact), clock.NowMicros()));
         }
 
         if (changes.Role.IsSet)
@@ -165,7 +166,7 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
         {
             var audit = new AuditEntry(caller, "user.update", "user", user.Id, user.TenantPath,
                 columns.Keys.ToDictionary(k => k, k => Value(user, k)), columns);
-            written = await store.UpdateAsync(user.Id, expectedVersion, columns, tenants.Now(), audit, ct);
+            written = await store.UpdateAsync(user.Id, expectedVersion, columns, clock.NowMicros(), audit, ct);
         }
         catch (Exception e) when (Database.IsConstraintViolation(e) && columns.ContainsKey("login"))
         {
@@ -180,47 +181,40 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
 
     public async Task<Result<Done>> DeleteAsync(Caller caller, string id, long expectedVersion, CancellationToken ct = default)
     {
-        var found = await GetAsync(caller, id, ct);
+        var found = await FindAsync(caller, id, Operation.Delete, ct);
         if (!found.IsOk)
         {
             return found.Error;
         }
 
         var user = found.Value;
-        for (var attempt = 0; attempt < 2; attempt++)
+        if (Undeletable(user, expectedVersion) is { } refused)
         {
-            if (user.Version != expectedVersion)
-            {
-                return new VersionConflict(user.Version);
-            }
-
-            if (user.Enabled)
-            {
-                return new RuleViolation(Rule.DeleteEnabledUser, $"User {user.Id} is enabled; disable it before deleting it.");
-            }
-
-            var audit = new AuditEntry(caller, "user.delete", "user", user.Id, user.TenantPath,
-                new Dictionary<string, object?> { ["login"] = user.Login, ["tenant_id"] = user.TenantId }, null);
-            if (await store.DeleteAsync(user.Id, expectedVersion, audit, tenants.Now(), ct))
-            {
-                return Done.Value;
-            }
-
-            // Nothing matched: decide between gone, changed and re-enabled on the row as it is now.
-            if (await store.GetAsync(user.Id, ct) is not { } current)
-            {
-                return new NotFound($"The user {user.Id} was not found.");
-            }
-
-            user = current;
+            return refused;
         }
 
-        return new VersionConflict(user.Version);
+        var audit = new AuditEntry(caller, "user.delete", "user", user.Id, user.TenantPath,
+            new Dictionary<string, object?> { ["login"] = user.Login, ["tenant_id"] = user.TenantId }, null);
+        if (await store.DeleteAsync(user.Id, expectedVersion, audit, clock.NowMicros(), ct))
+        {
+            return Done.Value;
+        }
+
+        // Nothing matched: decided on the row as it is now.
+        var current = await store.GetAsync(user.Id, ct);
+        return current is null ? new NotFound($"The user {user.Id} was not found.")
+            : Undeletable(current, expectedVersion) ?? new VersionConflict(current.Version);
     }
+
+    /// <summary>Only a disabled user is deleted, quoting its current version.</summary>
+    private static Error? Undeletable(User user, long expectedVersion) =>
+        user.Version != expectedVersion ? new VersionConflict(user.Version)
+        : user.Enabled ? new RuleViolation(Rule.DeleteEnabledUser, $"User {user.Id} is enabled; disable it before deleting it.")
+        : null;
 
     public async Task<Result<Done>> SetPasswordAsync(Caller caller, string id, string password, CancellationToken ct = default)
     {
-        var found = await GetAsync(caller, id, ct);
+        var found = await FindAsync(caller, id, Operation.ResetCredential, ct);
         if (!found.IsOk)
         {
             return found.Error;
@@ -233,7 +227,7 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
 
         // The record says that the password was set, never anything of the password.
         var audit = new AuditEntry(caller, "user.set_password", "user", found.Value.Id, found.Value.TenantPath, null, null);
-        return await store.SetPasswordAsync(found.Value.Id, passwords.Hash(password), audit, tenants.Now(), ct)
+        return await store.SetPasswordAsync(found.Value.Id, passwords.Hash(password), audit, clock.NowMicros(), ct)
             ? Done.Value
             : new NotFound($"The user {found.Value.Id} was not found.");
     }
@@ -283,7 +277,7 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
 
     public async Task<Result<IReadOnlyList<string>>> IdsOfTenantAsync(Caller caller, string tenantId, CancellationToken ct = default)
     {
-        var tenant = await tenants.GetAsync(caller, tenantId, ct);
+        var tenant = await tenants.AuthorizeAsync(caller, tenantId, Operation.Read, Resource.User, ct);
         return tenant.IsOk ? Result<IReadOnlyList<string>>.Ok(await store.IdsByTenantAsync(tenant.Value.Tenant.Seq, ct)) : tenant.Error;
     }
 

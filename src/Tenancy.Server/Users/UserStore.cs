@@ -1,3 +1,4 @@
+using Tenancy.Server.Tenants;
 using Dapper;
 using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
@@ -113,7 +114,7 @@ public sealed class UserStore(Database db)
             "SELECT u.enabled AS Enabled, u.role AS Role, u.token_generation AS TokenGeneration, " +
             "t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath, " +
             $"{RevokedTokens.IsRevokedSql} AS Revoked, " +
-            $"(SELECT a.id FROM tenants a WHERE a.seq IN ({db.PathSeqs("t.path")}) AND NOT a.enabled LIMIT 1) AS DisabledBy " +
+            $"{Suspension.NearestDisabledSql(db, "t.path")} AS DisabledBy " +
             "FROM users u JOIN tenants t ON t.seq = u.tenant_seq WHERE u.id = @id",
             new { id, jti }, cancellationToken: ct));
     }

@@ -30,7 +30,7 @@ public abstract class QueryPlanTests(ServerFixture fixture, ITestOutputHelper ou
         var (sql, args) = name switch
         {
             "tenant by id" => (TenantStore.ByIdSql, (object)new { id = Guid.NewGuid().ToString() }),
-            "restrictions on a tenant's path" => (tenants.PathRestrictionsSql, new { id = Guid.NewGuid().ToString() }),
+            "restrictions on a tenant's path" => (TenantStore.PathRestrictionsSql(_server.Services.GetRequiredService<Database>()), new { id = Guid.NewGuid().ToString() }),
             "disabled on path" => (tenants.RestrictionsSql, new { seqs = Seqs() }),
             "has children" => (tenants.WithChildrenSql, new { seqs = Seqs() }),
             "children page" => (TenantStore.ChildrenSql, new { parentSeq = 7L, afterSeq = 0L, limit = 100 }),

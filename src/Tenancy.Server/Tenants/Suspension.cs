@@ -1,0 +1,30 @@
+using Tenancy.Server.Storage;
+
+namespace Tenancy.Server.Tenants;
+
+/// <summary>
+/// "Effectively disabled" and "disabled by": a tenant is effectively disabled when it or any tenant above it
+/// has its own flag off; it is disabled by the NEAREST such tenant (itself first, then upwards). Defined
+/// here once, for facts in memory and as SQL.
+/// </summary>
+public static class Suspension
+{
+    /// <summary>The nearest tenant on the path of <paramref name="tenant"/> (itself first) whose own flag is off.</summary>
+    public static string? NearestDisabled(Tenant tenant, IReadOnlyDictionary<long, Restriction> restrictions)
+    {
+        var seqs = tenant.PathSeqs();
+        for (var i = seqs.Length - 1; i >= 0; i--)
+        {
+            if (restrictions.TryGetValue(seqs[i], out var r) && !r.Enabled)
+            {
+                return r.Id;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The same as a scalar subquery on a path expression: the id of the deepest disabled tenant on it.</summary>
+    public static string NearestDisabledSql(Database db, string path) =>
+        $"(SELECT d.id FROM tenants d WHERE d.seq IN ({db.PathSeqs(path)}) AND NOT d.enabled ORDER BY d.level DESC LIMIT 1)";
+}

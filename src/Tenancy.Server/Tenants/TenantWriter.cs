@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Dapper;
+using Tenancy.Server.Auth;
+using Tenancy.Server.Errors;
+using Tenancy.Server.Storage;
+
+namespace Tenancy.Server.Tenants;
+
+/// <summary>
+/// One condition a guarded write needs, as SQL on the tenant row aliased <c>t</c>, and the error to answer
+/// when it is the first that refused the write.
+/// </summary>
+public sealed record Guard(string Sql, Func<WriteOutcome, Error> Refusal);
+
+/// <summary>
+/// A change of a tenant's own columns: what to set, the conditions (access, version, lifecycle rules, in the
+/// order their refusals take precedence) and how the audit trail names it.
+/// </summary>
+public sealed record TenantWrite(
+    Caller Caller, string TenantId, IReadOnlyDictionary<string, object?> Columns, IReadOnlyList<Guard> Guards,
+    IReadOnlyDictionary<string, object?> Parameters, string Operation, long Now);
+
+/// <summary>
+/// What a guarded write did, read back in the same round trip: whether it wrote, the row as it is now with
+/// what is derived from its path, and which guards the row passes now (to explain a refusal).
+/// </summary>
+public sealed record WriteOutcome(
+    bool Written, Tenant? Tenant, Dictionary<long, Restriction> Restrictions, bool HasChildren, IReadOnlyList<bool> Passed)
+{
+    public TenantView View => new(Tenant!, HasChildren, Suspension.NearestDisabled(Tenant!, Restrictions));
+}
+
+/// <summary>
+/// Conditional single-statement writes of a tenant's columns with their audit record and the read-back of
+/// what the API returns, in one round trip and one transaction. The statement matches only when every
+/// guard holds and some column actually changes, so a change that changes nothing bumps no version and
+/// writes no audit record.
+/// </summary>
+public sealed class TenantWriter(Database db)
+{
+    private static readonly HashSet<string> Booleans = ["enabled", "ancestral_access", "update_lock_enabled"];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<WriteOutcome> WriteAsync(TenantWrite w, CancellationToken ct = default)
+    {
+        foreach (var column in w.Columns.Keys)
+        {
+            if (!TenantStore.UpdatableColumns.Contains(column))
+            {
+                throw new ArgumentException($"Column {column} is not updatable.", nameof(w));
+            }
+        }
+
+        var args = new DynamicParameters(new
+        {
+            id = w.TenantId,
+            now = w.Now,
+            actorType = w.Caller.ActorType,
+            actorId = w.Caller.ActorId,
+            actorTenantId = w.Caller.TenantId,
+            operation = w.Operation,
+            address = w.Caller.Address,
+            requestId = w.Caller.RequestId,
+            after = JsonSerializer.Serialize(w.Columns, Json),
+        });
+        foreach (var (name, value) in w.Parameters)
+        {
+            args.Add(name, value);
+        }
+
+        foreach (var (column, value) in w.Columns)
+        {
+            args.Add($"c_{column}", value);
+        }
+
+        var condition = string.Join(" AND ", w.Guards.Select(g => $"({g.Sql})").Prepend("t.id = @id"));
+        var differs = w.Columns.Count == 0 ? "1 = 0" : string.Join(" OR ", w.Columns.Keys.Select(c => Distinct($"t.{c}", $"@c_{c}")));
+        var sets = string.Join(", ", w.Columns.Keys.Select(c => $"{c} = @c_{c}"));
+        var readBack = $"{TenantStore.ByIdSql}; {TenantStore.PathRestrictionsSql(db)}; {TenantStore.HasChildrenSql}; " +
+            $"SELECT {string.Join(", ", w.Guards.Select((g, i) => $"{Flag(g.Sql)} AS g{i}"))} FROM tenants t WHERE t.id = @id";
+        var sql = db.Provider == StorageProvider.Postgres
+            // One statement: lock the row if every guard holds and something changes, update it, and record
+            // it; then the read-back. Npgsql sends the batch in one round trip, in one implicit transaction.
+            ? $"WITH old AS (SELECT t.* FROM tenants t WHERE {condition} AND ({differs}) FOR UPDATE), " +
+              $"upd AS (UPDATE tenants SET {Sets(sets)}version = tenants.version + 1, updated_at = @now FROM old " +
+              "WHERE tenants.seq = old.seq RETURNING tenants.seq), " +
+              $"aud AS ({AuditInsert}SELECT {AuditValues("old", w)} FROM old JOIN upd ON upd.seq = old.seq) " +
+              $"SELECT seq FROM upd; {readBack}"
+            // SQLite runs one writer at a time (the transaction takes the write lock first): record from the
+            // row as it is, then update it under the same conditions.
+            : $"{AuditInsert}SELECT {AuditValues("t", w)} FROM tenants t WHERE {condition} AND ({differs}); " +
+              $"UPDATE tenants AS t SET {Sets(sets)}version = version + 1, updated_at = @now WHERE {condition} AND ({differs}) " +
+              $"RETURNING seq; {readBack}";
+
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = db.Provider == StorageProvider.Sqlite ? await Database.BeginWriteAsync(c, ct) : null;
+        WriteOutcome outcome;
+        await using (var grid = await c.QueryMultipleAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct)))
+        {
+            var written = (await grid.ReadAsync<long>()).Any();
+            var tenant = await grid.ReadSingleOrDefaultAsync<Tenant>();
+            var restrictions = (await grid.ReadAsync<Restriction>()).ToDictionary(r => r.Seq);
+            var hasChildren = await grid.ReadSingleAsync<long>() > 0;
+            var flags = await grid.ReadSingleOrDefaultAsync() as IDictionary<string, object?>;
+            var passed = w.Guards.Select((_, i) => flags is not null && Convert.ToBoolean(flags[$"g{i}"], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            outcome = new WriteOutcome(written, tenant, restrictions, hasChildren, passed);
+        }
+
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+        }
+
+        return outcome;
+    }
+
+    private static string Sets(string sets) => sets.Length == 0 ? "" : sets + ", ";
+
+    private const string AuditInsert =
+        "INSERT INTO audit_log (at, actor_type, actor_id, actor_tenant_id, operation, target_type, target_id, target_path, " +
+        "changes, address, request_id) ";
+
+    /// <summary>The audit row's values: the changed columns before (from the row) and after (as sent), never secrets.</summary>
+    private string AuditValues(string alias, TenantWrite w)
+    {
+        var before = string.Join(", ", w.Columns.Keys.Select(c => $"'{c}', {JsonValue($"{alias}.{c}", c)}"));
+        var changes = db.Provider == StorageProvider.Postgres
+            ? $"json_build_object('before', json_build_object({before}), 'after', CAST(@after AS json))::text"
+            : $"json_object('before', json_object({before}), 'after', json(@after))";
+        return "@now, @actorType, @actorId, @actorTenantId, @operation, 'tenant', " +
+            $"{alias}.id, {alias}.path, {changes}, @address, @requestId";
+    }
+
+    /// <summary>A column as a JSON value: SQLite keeps booleans as integers, so they are spelled out.</summary>
+    private string JsonValue(string expression, string column) =>
+        db.Provider == StorageProvider.Sqlite && Booleans.Contains(column)
+            ? $"json(CASE WHEN {expression} THEN 'true' ELSE 'false' END)"
+            : expression;
+
+    /// <summary>A null-safe "differs": IS DISTINCT FROM on PostgreSQL, IS NOT on SQLite.</summary>
+    private string Distinct(string a, string b) =>
+        db.Provider == StorageProvider.Postgres ? $"{a} IS DISTINCT FROM {b}" : $"{a} IS NOT {b}";
+
+    /// <summary>A condition as a column that reads as a boolean on both providers.</summary>
+    private static string Flag(string condition) => $"CASE WHEN {condition} THEN 1 ELSE 0 END";
+}
