@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Tenancy.Tests.Access;
 
 /// <summary>A tenant of the matrix's tree, as the test knows it: its parent link and the flags on it.</summary>
@@ -65,12 +67,12 @@ public sealed class MatrixModel
         new("U4 admin user (suspended above)", "U4", IsUser: true),
     ];
 
-    private readonly Dictionary<string, Node> _nodes = Tree.ToDictionary(n => n.Name);
+    private readonly ConcurrentDictionary<string, Node> _nodes = new(Tree.ToDictionary(n => n.Name));
 
     public Node this[string name] => _nodes[name];
 
     /// <summary>Adds a tenant made for one case (a victim to delete).</summary>
-    public void Add(Node node) => _nodes.Add(node.Name, node);
+    public void Add(Node node) => Assert.True(_nodes.TryAdd(node.Name, node));
 
     /// <summary>The tenant and its ancestors, nearest first.</summary>
     public IEnumerable<string> Chain(string name)

@@ -73,7 +73,7 @@ public sealed class MatrixWorld : IDisposable
         Ids[MatrixModel.Root] = await Root.OwnTenantIdAsync();
         Codes[MatrixModel.Root] = "root_" + Guid.NewGuid().ToString("N")[..8];
         Admins[MatrixModel.Root] = Root;
-        await Root.PutJsonAsync($"/api/v2.1/tenants/{Ids[MatrixModel.Root]}", new { code = Codes[MatrixModel.Root] }).ExpectAsync(HttpStatusCode.OK);
+        await Root.PutJsonAsync($"/api/v2.1/tenants/{Ids[MatrixModel.Root]}", new { code = Codes[MatrixModel.Root], zuora_account_name = "Account of R" }).ExpectAsync(HttpStatusCode.OK);
         foreach (var node in MatrixModel.Tree.Where(n => n.Parent is not null))
         {
             var keeper = KeeperOf(node.Name);
