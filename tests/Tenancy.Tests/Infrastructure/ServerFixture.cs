@@ -13,6 +13,9 @@ public abstract class ServerFixture(StorageProvider provider) : IAsyncLifetime
 
     public StorageProvider Provider { get; } = provider;
 
+    /// <summary>Configuration the server starts with, on top of the test defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     /// <summary>The server; a test of a provider that is missing here is skipped (or fails in CI).</summary>
     public TenancyServer Server
     {
@@ -28,7 +31,7 @@ public abstract class ServerFixture(StorageProvider provider) : IAsyncLifetime
     {
         if (Provider != StorageProvider.Postgres || TestStore.PostgresAdmin is not null)
         {
-            _server = TenancyServer.Start(Provider);
+            _server = TenancyServer.Start(Provider, Settings);
         }
 
         return ValueTask.CompletedTask;

@@ -1,0 +1,109 @@
+using System.Net;
+using Tenancy.Tests.Infrastructure;
+using static Tenancy.Tests.Access.CaseContext;
+
+namespace Tenancy.Tests.Access;
+
+/// <summary>The subscription, usage and audit rows of the matrix (/api/2).</summary>
+public static class BillingAndAuditCases
+{
+    private static int _samples;
+
+    public static IEnumerable<MatrixCase> All() =>
+    [
+        new("GET /api/2/subscriptions/{number}", Res.Subscription, Op.Read, Dialect.Acronis, HttpStatusCode.OK, c => c.Api.GetAsync($"/api/2/subscriptions/{Number(c)}"))
+        {
+            Check = static (c, body, _) => Task.FromResult(Problem(body.Str("number") == Number(c) && body.Str("tenant_id") == c.Id, $"wrong subscription: {body}")),
+        },
+        new("GET /api/2/tenants/{id}/subscriptions", Res.Subscription, Op.List, Dialect.Acronis, HttpStatusCode.OK, c => c.Api.GetAsync($"/api/2/tenants/{c.Id}/subscriptions"))
+        {
+            Check = static (c, body, _) => Task.FromResult(Problem(TenantCases.Items(body).Any(i => i.Str("number") == Number(c)), $"its subscription is not listed: {body}")),
+        },
+        new("POST /api/2/tenants/{id}/subscriptions", Res.Subscription, Op.Create, Dialect.Acronis, HttpStatusCode.Created,
+            c => c.Api.PostJsonAsync($"/api/2/tenants/{c.Id}/subscriptions", new { number = "M-" + c.Unique }))
+        {
+            Check = static (c, body, _) => Task.FromResult(Problem(body.Str("number") == "M-" + c.Unique && body.Str("tenant_id") == c.Id, $"wrong subscription: {body}")),
+            Unchanged = static async c => Problem(await c.ObserveAsync($"/api/2/subscriptions/M-{c.Unique}", HttpStatusCode.NotFound) is not null, "refused, yet created"),
+        },
+        new("POST /api/2/subscriptions/{number}/commitments", Res.Subscription, Op.Change, Dialect.Acronis, HttpStatusCode.Created, async c =>
+        {
+            c.Before = await CommitmentsAsync(c);
+            return await c.Api.PostJsonAsync($"/api/2/subscriptions/{Number(c)}/commitments", new { service_level = "standard", committed = 5 });
+        })
+        {
+            Check = static (_, body, _) => Task.FromResult(Problem(body.Str("service_level") == "standard", $"wrong commitment: {body}")),
+            Unchanged = static async c => Problem(await CommitmentsAsync(c) == c.Before, "refused, yet committed"),
+        },
+        new("GET /api/2/usage/tenants/{id}", Res.Usage, Op.Read, Dialect.Acronis, HttpStatusCode.OK, c => c.Api.GetAsync($"/api/2/usage/tenants/{c.Id}"))
+        {
+            Check = static (c, body, _) => Task.FromResult(Problem(body.GetProperty("usage").TryGetProperty(Number(c), out var _), $"its usage is missing: {body}")),
+        },
+        new("GET /api/2/usage/tenants/{id}/rollup", Res.Usage, Op.List, Dialect.Acronis, HttpStatusCode.OK, c => c.Api.GetAsync($"/api/2/usage/tenants/{c.Id}/rollup"))
+        {
+            Check = static (c, body, _) => Task.FromResult(Problem(body.Str("tenant_id") == c.Id && body.GetProperty("service_levels").GetArrayLength() > 0, $"no roll-up: {body}")),
+        },
+        new("POST /api/2/usage (a sample of the tenant)", Res.Usage, Op.Create, Dialect.Acronis, HttpStatusCode.OK,
+            c => c.Api.PostJsonAsync("/api/2/usage", new { items = new[] { MatrixWorld.Sample(c.Id, Number(c), Interlocked.Increment(ref _samples)) } }))
+        {
+            Rule = UsageRule,
+            Check = static (_, body, outcome) =>
+            {
+                var applied = body.GetProperty("applied").GetInt32();
+                var errors = body.GetProperty("errors");
+                return Task.FromResult(outcome == Outcome.Allowed
+                    ? Problem(applied == 1, $"not applied: {body}")
+                    : Problem(applied == 0 && errors.GetArrayLength() == 1 && errors[0].Str("field") == "subscription", $"not refused as out of reach: {body}"));
+            },
+        },
+        Audit("tenant", c => c.Id),
+        Audit("API client", c => c.World.Clients[c.Target]),
+        Audit("user", c => c.World.Users[c.Target]),
+        new("GET /api/2/audit (tenant.create of it)", Res.Audit, Op.Read, Dialect.Acronis, HttpStatusCode.OK,
+            c => c.Api.GetAsync("/api/2/audit?operation=tenant.create&limit=1000"))
+        {
+            AppliesTo = static (_, _, t) => t != MatrixModel.Root, // made at first start, not by a request
+            Rule = static (m, p, t) => TenantCases.ListRule(m, p, t) == Outcome.ExistsOnly ? Outcome.Absent : TenantCases.ListRule(m, p, t),
+            Check = static (c, body, outcome) =>
+            {
+                var listed = TenantCases.Items(body).Any(i => i.GetProperty("target").Str("id") == c.Id);
+                return Task.FromResult(Problem(listed == (outcome == Outcome.Allowed), listed ? "its records are listed" : "its records are missing"));
+            },
+        },
+    ];
+
+    /// <summary>A batch is refused as a whole for a viewer; a sample of a tenant the principal may not write is refused as an item.</summary>
+    public static Outcome UsageRule(MatrixModel model, Principal principal, string target) =>
+        ReachRules.Expect(model, principal, target, Res.Usage, Op.Create, Dialect.Acronis) switch
+        {
+            Outcome.Forbidden when !principal.Viewer => Outcome.ItemRefused,
+            var outcome => outcome,
+        };
+
+    /// <summary>
+    /// Records about a target: filtered by a target outside reach, the list is simply empty; a target behind
+    /// a barrier is refused like any other read of it.
+    /// </summary>
+    public static Outcome AuditRule(MatrixModel model, Principal principal, string target) =>
+        !model.Suspended(principal.Tenant) && model.StandingOf(principal, target) == Standing.Outside
+            ? Outcome.Absent
+            : ReachRules.Expect(model, principal, target, Res.Audit, Op.Read, Dialect.Acronis);
+
+    private static MatrixCase Audit(string what, Func<CaseContext, string> id) =>
+        new($"GET /api/2/audit?target_id= (its {what})", Res.Audit, Op.Read, Dialect.Acronis, HttpStatusCode.OK,
+            c => c.Api.GetAsync($"/api/2/audit?target_id={id(c)}"))
+        {
+            Rule = AuditRule,
+            Check = (c, body, outcome) =>
+            {
+                var targets = TenantCases.Items(body).Select(i => i.GetProperty("target").Str("id")).ToList();
+                return Task.FromResult(outcome == Outcome.Allowed
+                    ? Problem(targets.Count > 0 && targets.All(t => t == id(c)), $"records about it missing: {body}")
+                    : Problem(targets.Count == 0, $"records listed: {targets.Count}"));
+            },
+        };
+
+    private static string Number(CaseContext c) => c.World.Subscriptions[c.Target];
+
+    private static async Task<long> CommitmentsAsync(CaseContext c) =>
+        await c.ObserveAsync($"/api/2/subscriptions/{Number(c)}/commitments") is { } list ? TenantCases.Items(list).Count() : -1;
+}

@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+
+namespace Tenancy.Tests.Access;
+
+/// <summary>A tenant of the matrix's tree, as the test knows it: its parent link and the flags on it.</summary>
+/// <param name="Locked">update_lock enabled by the principal that creates it, an admin of its parent (the lock owner).</param>
+/// <param name="Enabled">The tenant's own flag; false suspends it and its subtree.</param>
+public sealed record Node(string Name, string Kind, string? Parent, bool AncestralAccess = true, bool Locked = false, bool Enabled = true);
+
+/// <summary>A principal of the matrix: an API client or a user with a role, in one tenant of the tree.</summary>
+public sealed record Principal(string Name, string Tenant, bool IsUser = false, bool Viewer = false);
+
+/// <summary>How a principal stands to a tenant, computed by walking parent links.</summary>
+public enum Standing
+{
+    /// <summary>The tenant is not the principal's own and not below it.</summary>
+    Outside,
+
+    /// <summary>Within the principal's subtree, but an ancestral_access barrier shuts the principal out.</summary>
+    Barred,
+
+    /// <summary>Within reach and not barred.</summary>
+    Open,
+}
+
+/// <summary>The generated tree and principals, and the parent-link walks the rules are computed from.</summary>
+public sealed class MatrixModel
+{
+    public const string Root = "R";
+
+    /// <summary>
+    /// root -> P1 -> F0 -> F1 -> C1 (ancestral_access off) -> U1 -> U2; P1 -> C2 (locked by P1);
+    /// root -> P2 -> C3 -> U3; P2 -> C4 (suspended after its principals logged in) -> U4.
+    /// </summary>
+    public static readonly Node[] Tree =
+    [
+        new(Root, "root", null),
+        new("P1", "partner", Root),
+        new("F0", "folder", "P1"),
+        new("F1", "folder", "F0"),
+        new("C1", "customer", "F1", AncestralAccess: false),
+        new("U1", "unit", "C1"),
+        new("U2", "unit", "U1"),
+        new("C2", "customer", "P1", Locked: true),
+        new("P2", "partner", Root),
+        new("C3", "customer", "P2"),
+        new("U3", "unit", "C3"),
+        new("C4", "customer", "P2", Enabled: false),
+        new("U4", "unit", "C4"),
+    ];
+
+    /// <summary>Admins of several levels, viewers in the middle, principals above and below the barrier, the lock owner and a non-owner, and two suspended ones.</summary>
+    public static readonly Principal[] Principals =
+    [
+        new("root admin client", Root),
+        new("P1 admin client (lock owner)", "P1"),
+        new("P1 viewer client", "P1", Viewer: true),
+        new("F0 admin client (above the barrier)", "F0"),
+        new("F1 admin user (the barrier's parent)", "F1", IsUser: true),
+        new("F1 viewer user", "F1", IsUser: true, Viewer: true),
+        new("C1 admin client (the barrier)", "C1"),
+        new("U1 admin user (a unit)", "U1", IsUser: true),
+        new("C2 admin client (under the lock)", "C2"),
+        new("P2 admin user", "P2", IsUser: true),
+        new("C3 admin client", "C3"),
+        new("C4 admin client (suspended)", "C4"),
+        new("U4 admin user (suspended above)", "U4", IsUser: true),
+    ];
+
+    private readonly ConcurrentDictionary<string, Node> _nodes = new(Tree.ToDictionary(n => n.Name));
+
+    public Node this[string name] => _nodes[name];
+
+    /// <summary>Adds a tenant made for one case (a victim to delete).</summary>
+    public void Add(Node node) => Assert.True(_nodes.TryAdd(node.Name, node));
+
+    /// <summary>The tenant and its ancestors, nearest first.</summary>
+    public IEnumerable<string> Chain(string name)
+    {
+        for (var n = name; n is not null; n = _nodes[n].Parent)
+        {
+            yield return n;
+        }
+    }
+
+    /// <summary>The model's children of a tenant (not the tenants made for cases).</summary>
+    public static IEnumerable<string> ChildrenOf(string name) => Tree.Where(n => n.Parent == name).Select(n => n.Name);
+
+    /// <summary>True when the tenant or an ancestor of it is disabled.</summary>
+    public bool Suspended(string name) => Chain(name).Any(n => !_nodes[n].Enabled);
+
+    public Standing StandingOf(Principal principal, string target)
+    {
+        var chain = Chain(target).ToList();
+        if (!chain.Contains(principal.Tenant))
+        {
+            return Standing.Outside;
+        }
+
+        // A barrier strictly below the principal's tenant, whose parent is not the principal's tenant.
+        var below = chain.TakeWhile(n => n != principal.Tenant);
+        return below.Any(n => !_nodes[n].AncestralAccess && _nodes[n].Parent != principal.Tenant) ? Standing.Barred : Standing.Open;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net;
+
+namespace Tenancy.Tests.Access;
+
+public enum Dialect
+{
+    /// <summary>/api/2: errors {"error": {"code", ...}}.</summary>
+    Acronis,
+
+    /// <summary>/api/v2.1: {"status": {"code", ...}, "result": {...}}.</summary>
+    Nse,
+}
+
+public enum Res
+{
+    Tenant,
+    Client,
+    User,
+    Subscription,
+    Usage,
+    Audit,
+}
+
+public enum Op
+{
+    Read,
+
+    /// <summary>A list scoped to the target tenant (its children, clients, users...): refused like a read.</summary>
+    List,
+    Create,
+    Change,
+    Disable,
+    Delete,
+    Credential,
+}
+
+/// <summary>What the rules say a request gets.</summary>
+public enum Outcome
+{
+    Allowed,
+
+    /// <summary>401: the principal's tenant or an ancestor of it is disabled.</summary>
+    Unauthorized,
+
+    /// <summary>403, code 1002.</summary>
+    Forbidden,
+
+    /// <summary>403, code 1012: update_lock held by another tenant.</summary>
+    Locked,
+
+    /// <summary>400 code 1003 (/api/v2.1: 409): creating in or under a suspended tenant.</summary>
+    ParentSuspended,
+
+    /// <summary>400 code 1027 (/api/v2.1: 400): own tenant or the root disabled or deleted.</summary>
+    Business,
+
+    /// <summary>400 code 1006: an enabled tenant deleted on /api/2.</summary>
+    DeleteEnabled,
+
+    /// <summary>200, and an unscoped list shows that the item exists, without its details.</summary>
+    ExistsOnly,
+
+    /// <summary>200, and the item is not in the list.</summary>
+    Absent,
+
+    /// <summary>200 for a batch, with the item refused in its errors (usage samples).</summary>
+    ItemRefused,
+}
+
+/// <summary>How much of an item an unscoped list shows to a principal.</summary>
+public enum Visibility
+{
+    Absent,
+
+    /// <summary>Listed as existing only (/api/2 "stamps": no name; /api/v2.1: id, name, code).</summary>
+    Exists,
+    Full,
+}
+
+/// <summary>
+/// The expected answers, computed from the rules and the tree's parent links only (never from the
+/// server's paths). Order: suspension of the principal, reach, barrier, role, lock, suspension of the
+/// target, business rules.
+/// </summary>
+public static class ReachRules
+{
+    public static Outcome Expect(MatrixModel model, Principal principal, string target, Res resource, Op op, Dialect dialect)
+    {
+        if (model.Suspended(principal.Tenant))
+        {
+            return Outcome.Unauthorized;
+        }
+
+        if (model.StandingOf(principal, target) != Standing.Open)
+        {
+            return Outcome.Forbidden;
+        }
+
+        var writes = op is not (Op.Read or Op.List);
+        if (writes && principal.Viewer)
+        {
+            return Outcome.Forbidden;
+        }
+
+        var node = model[target];
+        if (resource == Res.Tenant && op is Op.Change or Op.Disable or Op.Delete && node.Locked && node.Parent != principal.Tenant)
+        {
+            return Outcome.Locked;
+        }
+
+        if (op == Op.Create && resource is Res.Tenant or Res.Client or Res.User && model.Suspended(target))
+        {
+            return Outcome.ParentSuspended;
+        }
+
+        if (resource == Res.Tenant && op is Op.Disable or Op.Delete && (target == principal.Tenant || node.Parent is null))
+        {
+            return Outcome.Business;
+        }
+
+        return resource == Res.Tenant && op == Op.Delete && dialect == Dialect.Acronis && node.Enabled
+            ? Outcome.DeleteEnabled
+            : Outcome.Allowed;
+    }
+
+    /// <summary>An item about <paramref name="target"/> in a list that is not scoped to one tenant.</summary>
+    public static Visibility Listed(MatrixModel model, Principal principal, string target) => model.StandingOf(principal, target) switch
+    {
+        Standing.Open => Visibility.Full,
+        Standing.Barred => Visibility.Exists,
+        _ => Visibility.Absent,
+    };
+
+    /// <summary>HTTP status and dialect code of a refusal.</summary>
+    public static (HttpStatusCode Status, int Code) Refusal(Outcome outcome, Dialect dialect) => (outcome, dialect) switch
+    {
+        (Outcome.Unauthorized, _) => (HttpStatusCode.Unauthorized, 401),
+        (Outcome.Forbidden, Dialect.Acronis) => (HttpStatusCode.Forbidden, 1002),
+        (Outcome.Locked, Dialect.Acronis) => (HttpStatusCode.Forbidden, 1012),
+        (Outcome.Forbidden or Outcome.Locked, _) => (HttpStatusCode.Forbidden, 403),
+        (Outcome.ParentSuspended, Dialect.Acronis) => (HttpStatusCode.BadRequest, 1003),
+        (Outcome.ParentSuspended, _) => (HttpStatusCode.Conflict, 409),
+        (Outcome.Business, Dialect.Acronis) => (HttpStatusCode.BadRequest, 1027),
+        (Outcome.DeleteEnabled, Dialect.Acronis) => (HttpStatusCode.BadRequest, 1006),
+        _ => (HttpStatusCode.BadRequest, 400),
+    };
+}
