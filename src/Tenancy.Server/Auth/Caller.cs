@@ -11,8 +11,6 @@ public sealed record Caller(
 {
     public bool IsViewer => Role == Roles.Viewer;
 
-    public bool Reaches(Tenant tenant) => TreePath.IsWithin(tenant.Path, TenantPath);
-
     public bool Is(Tenant tenant) => tenant.Seq == TenantSeq;
 
     /// <summary>The address the request came from (for the audit trail).</summary>

@@ -45,6 +45,7 @@ public static class NseBodies
         var accountNumber = f.String("zuora_account_number", nullable: false);
         var description = f.String("description");
         var version = f.Integer("version");
+        var enabled = f.Bool("enabled");
         if ((f.Error ?? NotBlank(accountName, "zuora_account_name") ?? NotBlank(accountNumber, "zuora_account_number")) is { } error)
         {
             return error;
@@ -56,6 +57,7 @@ public static class NseBodies
             ZuoraAccountName = accountName,
             ZuoraAccountNumber = accountNumber,
             Description = description,
+            Enabled = enabled,
         };
         return (code.Value, changes, version.IsSet ? version.Value : null);
     }

@@ -83,10 +83,12 @@ public static class BillingAndAuditCases
     /// Records about a target: filtered by a target outside reach, the list is simply empty; a target behind
     /// a barrier is refused like any other read of it.
     /// </summary>
+    /// <summary>The trail is a list: records the principal may not read (outside reach or behind a barrier) are simply absent.</summary>
     public static Outcome AuditRule(MatrixModel model, Principal principal, string target) =>
-        !model.Suspended(principal.Tenant) && model.StandingOf(principal, target) == Standing.Outside
+        ReachRules.Expect(model, principal, target, Res.Audit, Op.Read, Dialect.Acronis) is var outcome
+        && !model.Suspended(principal.Tenant) && outcome != Outcome.Allowed
             ? Outcome.Absent
-            : ReachRules.Expect(model, principal, target, Res.Audit, Op.Read, Dialect.Acronis);
+            : outcome;
 
     private static MatrixCase Audit(string what, Func<CaseContext, string> id) =>
         new($"GET /api/2/audit?target_id= (its {what})", Res.Audit, Op.Read, Dialect.Acronis, HttpStatusCode.OK,
