@@ -161,6 +161,17 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
             return new VersionConflict(user.Version);
         }
 
+        // A change that changes nothing bumps no version and writes no audit record.
+        foreach (var unchanged in columns.Where(c => Equals(Value(user, c.Key), c.Value)).Select(c => c.Key).ToList())
+        {
+            columns.Remove(unchanged);
+        }
+
+        if (columns.Count == 0)
+        {
+            return user;
+        }
+
         bool written;
         try
         {

@@ -55,6 +55,22 @@ public abstract class UserTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Update_ThatChangesNothing_BumpsNoVersion_AndWritesNoAuditRecord()
+    {
+        var (root, tree) = await SetUpAsync();
+        var user = await root.CreateUserAsync(tree.CustomerId, role: "viewer");
+        var path = $"/api/2/users/{user.Str("id")}";
+
+        var same = await root.PutJsonAsync(path, new { role = "viewer", enabled = true, language = user.Str("language"), version = 1 })
+            .ExpectAsync(HttpStatusCode.OK);
+        var trail = await root.GetAsync($"/api/2/audit?target_id={user.Str("id")}&operation=user.update").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(1, same.Long("version"));
+        Assert.Equal(1, (await root.GetAsync(path).ExpectAsync(HttpStatusCode.OK)).Long("version"));
+        Assert.Equal(0, trail.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
     public async Task ParallelUpdates_QuotingTheSameVersion_ExactlyOneWins()
     {
         var (root, tree) = await SetUpAsync();
