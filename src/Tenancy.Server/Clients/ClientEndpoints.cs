@@ -47,39 +47,8 @@ public static class ClientEndpoints
     public sealed record ListQuery(
         [property: FromQuery(Name = "tenant_id")] string? TenantId, [property: FromQuery(Name = "uuids")] string? Uuids);
 
-    /// <summary>POST /api/2/clients.</summary>
-    [RequestExample("""
-        {"type": "api_client", "tenant_id": "7a2c3e4f-1b2d-4c5e-8f90-a1b2c3d4e5f6",
-         "token_endpoint_auth_method": "client_secret_basic", "data": {"client_name": "billing sync"}, "role": "admin"}
-        """)]
-    public sealed record CreateRequest : JsonRequest<CreateRequest>
-    {
-        public string? Type { get; init; }
-        public string? TenantId { get; init; }
-        public string? TokenEndpointAuthMethod { get; init; }
-        public JsonElement? Data { get; init; }
-        public string? Role { get; init; }
-
-        protected override Invalid? Validate() =>
-            Required(Type, "type") ?? Required(TenantId, "tenant_id") ?? Required(TokenEndpointAuthMethod, "token_endpoint_auth_method")
-            ?? DataIsAnObject(Data);
-    }
-
-    /// <summary>PUT /api/2/clients/{id}: status (enabled or disabled) and data change when present.</summary>
-    [RequestExample("""{"status": "disabled"}""")]
-    public sealed record UpdateRequest : JsonRequest<UpdateRequest>
-    {
-        public string? Status { get; init; }
-        public JsonElement? Data { get; init; }
-
-        protected override Invalid? Validate() => DataIsAnObject(Data);
-    }
-
-    private static Invalid? DataIsAnObject(JsonElement? data) =>
-        data is { ValueKind: not JsonValueKind.Object } ? new Invalid("data", "data must be an object.") : null;
-
     private static async Task<Results<Created<ClientPostResultJson>, JsonHttpResult<AcronisErrorBody>>> Create(
-        CreateRequest body, Caller caller, ClientService clients, CancellationToken ct)
+        ClientCreateRequest body, Caller caller, ClientService clients, CancellationToken ct)
     {
         var result = await clients.CreateAsync(caller, new NewClient(
             body.TenantId!, body.Type!, body.TokenEndpointAuthMethod!, body.Data?.GetRawText() ?? "{}", body.Role ?? Roles.Admin), ct);
@@ -122,7 +91,7 @@ public static class ClientEndpoints
     }
 
     private static async Task<Results<Ok<ClientJson>, JsonHttpResult<AcronisErrorBody>>> Update(
-        string clientId, UpdateRequest body, Caller caller, ClientService clients, CancellationToken ct)
+        string clientId, ClientUpdateRequest body, Caller caller, ClientService clients, CancellationToken ct)
     {
         var result = await clients.UpdateAsync(caller, clientId, body.Status, body.Data?.GetRawText(), ct);
         return result.IsOk ? TypedResults.Ok(ClientJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
