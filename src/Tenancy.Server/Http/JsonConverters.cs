@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Tenancy.Server.Errors;
@@ -70,38 +71,27 @@ public sealed class LooseBooleanConverter : JsonConverter<bool>
     public override void Write(Utf8JsonWriter writer, bool value, JsonSerializerOptions options) => writer.WriteBooleanValue(value);
 }
 
-/// <summary>A non-negative integer, as a JSON number or a string of digits ("version": "3").</summary>
-public sealed class LooseIntegerConverter : JsonConverter<long>
+/// <summary>
+/// A non-negative number, as a JSON number or a numeric string ("version": "3", "consumed": "1.5"): integers
+/// for <see cref="long"/> fields, finite decimals for <see cref="double"/> ones.
+/// </summary>
+public sealed class LooseNumberConverter<T>(NumberStyles styles, string problem) : JsonConverter<T>
+    where T : struct, INumber<T>
 {
-    public override long Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        long? n = reader.TokenType switch
+        var value = T.Zero;
+        var read = reader.TokenType switch
         {
-            JsonTokenType.Number when reader.TryGetInt64(out var v) => v,
-            JsonTokenType.String when long.TryParse(reader.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) => v,
-            _ => null,
+            JsonTokenType.Number => T.TryParse(reader.ValueSpan, styles, CultureInfo.InvariantCulture, out value),
+            JsonTokenType.String => T.TryParse(reader.GetString(), styles, CultureInfo.InvariantCulture, out value),
+            _ => false,
         };
-        return n is { } value and >= 0 ? value : throw new FieldProblem("must be a non-negative integer");
+        return read && T.IsFinite(value) && value >= T.Zero ? value : throw new FieldProblem(problem);
     }
 
-    public override void Write(Utf8JsonWriter writer, long value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
-}
-
-/// <summary>A finite non-negative number, as a JSON number or a numeric string ("consumed": "1.5").</summary>
-public sealed class LooseNumberConverter : JsonConverter<double>
-{
-    public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        double? n = reader.TokenType switch
-        {
-            JsonTokenType.Number when reader.TryGetDouble(out var v) => v,
-            JsonTokenType.String when double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) => v,
-            _ => null,
-        };
-        return n is { } value && double.IsFinite(value) && value >= 0 ? value : throw new FieldProblem("must be a non-negative number");
-    }
-
-    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+        writer.WriteRawValue(value.ToString(null, CultureInfo.InvariantCulture));
 }
 
 /// <summary>

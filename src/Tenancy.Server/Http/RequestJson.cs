@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -169,8 +170,8 @@ public static class RequestJson
         options.Converters.Add(new StrictStringConverter());
         options.Converters.Add(new StringListConverter());
         options.Converters.Add(new LooseBooleanConverter());
-        options.Converters.Add(new LooseIntegerConverter());
-        options.Converters.Add(new LooseNumberConverter());
+        options.Converters.Add(new LooseNumberConverter<long>(NumberStyles.AllowLeadingSign, "must be a non-negative integer"));
+        options.Converters.Add(new LooseNumberConverter<double>(NumberStyles.Float, "must be a non-negative number"));
         options.Converters.Add(new OptionalConverterFactory());
         options.MakeReadOnly(populateMissingResolver: false);
         return options;
