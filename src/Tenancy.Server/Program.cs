@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Scalar.AspNetCore;
 using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Bench;
@@ -62,8 +61,7 @@ app.UseTenancyRateLimits();
 app.UseAuthorization();
 app.UseViewerGuard();
 
-app.MapOpenApi();
-app.MapScalarApiReference("/docs");
+app.MapApiDocs();
 app.MapHealth();
 app.MapIdp();
 app.MapTenants();

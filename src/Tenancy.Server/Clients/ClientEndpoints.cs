@@ -13,7 +13,7 @@ public static class ClientEndpoints
 {
     public static RouteGroupBuilder MapClients(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/2/clients").WithTags("API clients").RequireAuthorization();
+        var group = app.MapGroup("/api/2/clients").WithTags("API clients").RequireAuthorization().SpeaksAcronis();
         group.MapPost("/", Create).WithSummary("Create an API client; its secret is returned this once");
         group.MapGet("/", List).WithSummary("List API clients of a tenant (tenant_id) or by id (uuids)");
         group.MapGet("/{clientId}", Get).WithSummary("Fetch an API client (tells its tenant_id)");
@@ -44,30 +44,14 @@ public static class ClientEndpoints
 
     public sealed record ClientBatchJson(IReadOnlyList<ClientJson> Items);
 
-    public sealed record ListQuery([property: FromQuery(Name = "tenant_id")] string? TenantId, string? Uuids);
+    public sealed record ListQuery(
+        [property: FromQuery(Name = "tenant_id")] string? TenantId, [property: FromQuery(Name = "uuids")] string? Uuids);
 
     private static async Task<Results<Created<ClientPostResultJson>, JsonHttpResult<AcronisErrorBody>>> Create(
-        HttpRequest request, Caller caller, ClientService clients, CancellationToken ct)
+        ClientCreateRequest body, Caller caller, ClientService clients, CancellationToken ct)
     {
-        var body = await JsonBody.ReadObjectAsync(request, ct);
-        if (!body.IsOk)
-        {
-            return AcronisErrors.ToResult(body.Error);
-        }
-
-        var f = new JsonFields(body.Value);
-        var type = f.RequiredString("type");
-        var tenantId = f.RequiredString("tenant_id");
-        var method = f.RequiredString("token_endpoint_auth_method");
-        var data = f.Object("data");
-        var role = f.String("role", nullable: false);
-        if (f.Error is not null)
-        {
-            return AcronisErrors.ToResult(f.Error);
-        }
-
         var result = await clients.CreateAsync(caller, new NewClient(
-            tenantId.Value, type.Value, method.Value, data.IsSet ? data.Value.GetRawText() : "{}", role.Value ?? Roles.Admin), ct);
+            body.TenantId!, body.Type!, body.TokenEndpointAuthMethod!, body.Data?.GetRawText() ?? "{}", body.Role ?? Roles.Admin), ct);
         if (!result.IsOk)
         {
             return AcronisErrors.ToResult(result.Error);
@@ -107,23 +91,9 @@ public static class ClientEndpoints
     }
 
     private static async Task<Results<Ok<ClientJson>, JsonHttpResult<AcronisErrorBody>>> Update(
-        string clientId, HttpRequest request, Caller caller, ClientService clients, CancellationToken ct)
+        string clientId, ClientUpdateRequest body, Caller caller, ClientService clients, CancellationToken ct)
     {
-        var body = await JsonBody.ReadObjectAsync(request, ct);
-        if (!body.IsOk)
-        {
-            return AcronisErrors.ToResult(body.Error);
-        }
-
-        var f = new JsonFields(body.Value);
-        var status = f.String("status", nullable: false);
-        var data = f.Object("data");
-        if (f.Error is not null)
-        {
-            return AcronisErrors.ToResult(f.Error);
-        }
-
-        var result = await clients.UpdateAsync(caller, clientId, status.Value, data.IsSet ? data.Value.GetRawText() : null, ct);
+        var result = await clients.UpdateAsync(caller, clientId, body.Status, body.Data?.GetRawText(), ct);
         return result.IsOk ? TypedResults.Ok(ClientJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
     }
 

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Scalar.AspNetCore;
 
 namespace Tenancy.Server.Http;
 
@@ -52,5 +54,33 @@ public static class OpenApiSetup
 
                 return Task.CompletedTask;
             });
+            o.AddOperationTransformer(OpenApiOperations.TransformAsync);
+            o.AddDocumentTransformer(OpenApiOperations.SnakeCaseParametersAsync);
+            o.AddSchemaTransformer(OpenApiOperations.OptionalAsValueAsync);
+            // Partial-update fields are inlined as their values, not shared as "OptionalOfstring" components.
+            o.CreateSchemaReferenceId = type =>
+                OpenApiOperations.OptionalOf(type.Type) is null ? OpenApiOptions.CreateDefaultSchemaReferenceId(type) : null;
         });
+
+    /// <summary>The document at /openapi/v1.json, its reference page at /docs, and / leading there.</summary>
+    public static WebApplication MapApiDocs(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs", ConfigureReference);
+        app.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>
+    /// A self-hosted install talks to nobody else: no hosted API client, developer toolbar (deploy and share to
+    /// scalar.com), AI agent, MCP, telemetry or CDN fonts; "Test request" still calls this server directly.
+    /// </summary>
+    public static void ConfigureReference(ScalarOptions options) => options
+        .WithTitle("Tenancy API")
+        .HideClientButton()
+        .HideDeveloperTools()
+        .DisableAgent()
+        .DisableMcp()
+        .DisableTelemetry()
+        .DisableDefaultFonts();
 }

@@ -6,7 +6,7 @@ namespace Tenancy.Server.Http;
 /// <summary>
 /// Size limits on what a request may carry. Kestrel refuses an over-long request line (414) or header
 /// block (431) before any of Tenancy runs; a query string that fits the line but is longer than any
-/// API call needs is refused here, in the dialect's envelope. Bodies are capped by <see cref="JsonBody"/>,
+/// API call needs is refused here, in the dialect's envelope. Bodies are capped by <see cref="RequestJson"/>,
 /// string fields by the rules of each resource (e.g. TenantRules).
 /// </summary>
 public static class RequestLimits
@@ -24,10 +24,10 @@ public static class RequestLimits
         o.Limits.MaxRequestLineSize = MaxRequestLineBytes;
         o.Limits.MaxRequestHeadersTotalSize = MaxHeaderBytes;
         o.Limits.MaxRequestHeaderCount = MaxHeaderCount;
-        // JSON bodies are capped at 1 MiB by JsonBody, with an answer in the dialect's envelope. Kestrel's own
+        // JSON bodies are capped at 1 MiB by RequestJson, with an answer in the dialect's envelope. Kestrel's own
         // cap is higher so that it can still read and discard a refused body and the client gets that answer
         // instead of a reset connection.
-        o.Limits.MaxRequestBodySize = 8 * JsonBody.MaxBytes;
+        o.Limits.MaxRequestBodySize = 8 * RequestJson.MaxBytes;
     }
 
     public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app) => app.Use((context, next) =>

@@ -15,7 +15,7 @@ public static class NseEndpoints
 {
     public static RouteGroupBuilder MapNse(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v2.1").WithTags("v2.1").RequireAuthorization();
+        var group = app.MapGroup("/api/v2.1").WithTags("v2.1").RequireAuthorization().SpeaksNse();
         group.MapGet("/tenants", List).WithSummary("List the tenants in reach, sorted (sort_by, order_by) and paged (offset, limit)");
         group.MapGet("/tenants/{tenantId}", Get).WithSummary("Fetch a tenant with its usage per subscription");
         group.MapPost("/tenants", Create).WithSummary("Create a tenant under the caller's tenant (or parent_id)");
@@ -56,22 +56,9 @@ public static class NseEndpoints
     }
 
     private static async Task<Results<Created<NseEnvelope<NseRecords<NseTenantJson>>>, JsonHttpResult<NseErrorBody>>> Create(
-        HttpRequest request, Caller caller, TenantService tenants, CancellationToken ct)
+        NseTenantCreateRequest body, Caller caller, TenantService tenants, CancellationToken ct)
     {
-        var body = await JsonBody.ReadObjectAsync(request, ct);
-        if (!body.IsOk)
-        {
-            return NseErrors.ToResult(body.Error);
-        }
-
-        var fields = NseBodies.ReadCreate(body.Value);
-        if (!fields.IsOk)
-        {
-            return NseErrors.ToResult(fields.Error);
-        }
-
-        var (draft, parentId) = fields.Value;
-        var parent = await tenants.GetAsync(caller, parentId ?? caller.TenantId, ct);
+        var parent = await tenants.GetAsync(caller, body.ParentId ?? caller.TenantId, ct);
         if (!parent.IsOk)
         {
             return NseErrors.ToResult(parent.Error is Invalid ? new Invalid("parent_id", "parent_id must be a UUID.") : parent.Error);
@@ -79,7 +66,7 @@ public static class NseEndpoints
 
         // A customer where the parent can hold one; below a customer, tenants are its units.
         var kind = TenantKinds.CanHold(parent.Value.Tenant.Kind, TenantKinds.Customer) ? TenantKinds.Customer : TenantKinds.Unit;
-        var result = await tenants.CreateAsync(caller, draft with { Kind = kind, ParentId = parent.Value.Tenant.Id }, ct);
+        var result = await tenants.CreateAsync(caller, body.ToNewTenant() with { Kind = kind, ParentId = parent.Value.Tenant.Id }, ct);
         if (!result.IsOk)
         {
             return NseErrors.ToResult(result.Error);
@@ -91,21 +78,9 @@ public static class NseEndpoints
     }
 
     private static async Task<Results<Ok<NseEnvelope<NseRecords<NseTenantJson>>>, JsonHttpResult<NseErrorBody>>> Update(
-        string tenantId, HttpRequest request, Caller caller, TenantService tenants, UsageService usage, CancellationToken ct)
+        string tenantId, NseTenantUpdateRequest body, Caller caller, TenantService tenants, UsageService usage, CancellationToken ct)
     {
-        var body = await JsonBody.ReadObjectAsync(request, ct);
-        if (!body.IsOk)
-        {
-            return NseErrors.ToResult(body.Error);
-        }
-
-        var fields = NseBodies.ReadUpdate(body.Value);
-        if (!fields.IsOk)
-        {
-            return NseErrors.ToResult(fields.Error);
-        }
-
-        var (code, changes, version) = fields.Value;
+        var code = body.Code!;
         var current = await tenants.GetAsync(caller, tenantId, ct);
         if (!current.IsOk)
         {
@@ -120,8 +95,8 @@ public static class NseEndpoints
 
         // The dialect has no version field: the version read above makes the write conditional all the
         // same, so a concurrent change answers 409 instead of being overwritten.
-        var result = await tenants.ChangeAsync(caller, TenantCommand.From(tenant.Id, version ?? tenant.Version,
-            changes with { Code = tenant.Code is null ? Optional<string?>.Of(code) : default }), ct);
+        var result = await tenants.ChangeAsync(caller, TenantCommand.From(tenant.Id, body.Version ?? tenant.Version,
+            body.ToChanges() with { Code = tenant.Code is null ? Optional<string?>.Of(code) : default }), ct);
         return result.IsOk
             ? NseReply.Records(await RecordsAsync([result.Value.Tenant], usage, ct))
             : NseErrors.ToResult(result.Error);

@@ -6,8 +6,8 @@ namespace Tenancy.Server.Nse;
 
 /// <summary>Query parameters of GET /api/v2.1/tenants, as sent.</summary>
 public sealed record NseListQuery(
-    string? Offset,
-    string? Limit,
+    [property: FromQuery(Name = "offset")] string? Offset,
+    [property: FromQuery(Name = "limit")] string? Limit,
     [property: FromQuery(Name = "sort_by")] string? SortBy,
     [property: FromQuery(Name = "order_by")] string? OrderBy)
 {

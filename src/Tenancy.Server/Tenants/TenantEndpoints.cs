@@ -12,7 +12,7 @@ public static class TenantEndpoints
 {
     public static RouteGroupBuilder MapTenants(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/2/tenants").WithTags("Tenants").RequireAuthorization();
+        var group = app.MapGroup("/api/2/tenants").WithTags("Tenants").RequireAuthorization().SpeaksAcronis();
         group.MapGet("/", List).WithSummary("List tenants by uuids, parent_id or subtree_root_id, with cursor paging");
         group.MapPost("/", Create).WithSummary("Create a tenant");
         group.MapGet("/{tenantId}", Get).WithSummary("Fetch a tenant");
@@ -23,15 +23,17 @@ public static class TenantEndpoints
     }
 
     public sealed record ListQuery(
-        string? Uuids,
+        [property: FromQuery(Name = "uuids")] string? Uuids,
         [property: FromQuery(Name = "parent_id")] string? ParentId,
         [property: FromQuery(Name = "subtree_root_id")] string? SubtreeRootId,
-        string? Limit,
-        string? After,
-        string? Lod);
+        [property: FromQuery(Name = "limit")] string? Limit,
+        [property: FromQuery(Name = "after")] string? After,
+        [property: FromQuery(Name = "lod")] string? Lod);
 
     public sealed record ChildrenQuery(
-        string? Limit, string? After, [property: FromQuery(Name = "include_details")] string? IncludeDetails);
+        [property: FromQuery(Name = "limit")] string? Limit,
+        [property: FromQuery(Name = "after")] string? After,
+        [property: FromQuery(Name = "include_details")] string? IncludeDetails);
 
     public sealed record TenantBatchJson(string Timestamp, IReadOnlyList<object> Items, PagingJson Paging);
 
@@ -47,69 +49,18 @@ public static class TenantEndpoints
     }
 
     private static async Task<Results<Created<TenantJson>, JsonHttpResult<AcronisErrorBody>>> Create(
-        HttpRequest request, Caller caller, TenantService tenants, CancellationToken ct)
+        TenantCreateRequest body, Caller caller, TenantService tenants, CancellationToken ct)
     {
-        var body = await JsonBody.ReadObjectAsync(request, ct);
-        if (!body.IsOk)
-        {
-            return AcronisErrors.ToResult(body.Error);
-        }
-
-        var f = new JsonFields(body.Value);
-        var name = f.RequiredString("name");
-        var kind = f.RequiredString("kind");
-        var parentId = f.RequiredString("parent_id");
-        var enabled = f.Bool("enabled");
-        var contact = TenantBodies.Contact(f);
-        var updateLock = TenantBodies.UpdateLock(f);
-        var draft = new NewTenant
-        {
-            Name = name.Value ?? "",
-            Kind = kind.Value ?? "",
-            ParentId = parentId.Value ?? "",
-            Enabled = enabled.Or(true),
-            CustomerType = f.String("customer_type", nullable: false).Value,
-            CustomerId = f.String("customer_id").Value,
-            InternalTag = f.String("internal_tag").Value,
-            Language = f.String("language", nullable: false).Value,
-            DefaultIdpId = f.String("default_idp_id", nullable: false).Value,
-            UpdateLockEnabled = updateLock.IsSet ? updateLock.Value : null,
-            AncestralAccess = f.Bool("ancestral_access") is { IsSet: true } a ? a.Value : null,
-            Contact = contact.IsSet ? contact.Value : null,
-            Code = f.String("code").Value,
-            ZuoraAccountName = f.String("zuora_account_name").Value,
-            ZuoraAccountNumber = f.String("zuora_account_number").Value,
-            Description = f.String("description").Value,
-        };
-        if (f.Error is not null)
-        {
-            return AcronisErrors.ToResult(f.Error);
-        }
-
-        var result = await tenants.CreateAsync(caller, draft, ct);
+        var result = await tenants.CreateAsync(caller, body.ToNewTenant(), ct);
         return result.IsOk
             ? TypedResults.Created($"/api/2/tenants/{result.Value.Tenant.Id}", TenantJson.From(result.Value))
             : AcronisErrors.ToResult(result.Error);
     }
 
     private static async Task<Results<Ok<TenantJson>, JsonHttpResult<AcronisErrorBody>>> Update(
-        string tenantId, HttpRequest request, Caller caller, TenantService tenants, CancellationToken ct)
+        string tenantId, TenantUpdateRequest body, Caller caller, TenantService tenants, CancellationToken ct)
     {
-        var body = await JsonBody.ReadObjectAsync(request, ct);
-        if (!body.IsOk)
-        {
-            return AcronisErrors.ToResult(body.Error);
-        }
-
-        var f = new JsonFields(body.Value);
-        var version = f.Version("tenant");
-        var changes = TenantBodies.Changes(f);
-        if (f.Error is not null)
-        {
-            return AcronisErrors.ToResult(f.Error);
-        }
-
-        var result = await tenants.ChangeAsync(caller, TenantCommand.From(tenantId, version.Value, changes), ct);
+        var result = await tenants.ChangeAsync(caller, TenantCommand.From(tenantId, body.Version!.Value, body.ToChanges()), ct);
         return result.IsOk ? TypedResults.Ok(TenantJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
     }
 

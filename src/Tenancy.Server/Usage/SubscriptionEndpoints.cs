@@ -10,7 +10,7 @@ public static class SubscriptionEndpoints
 {
     public static RouteGroupBuilder MapSubscriptions(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/2").WithTags("Billing").RequireAuthorization();
+        var group = app.MapGroup("/api/2").WithTags("Billing").RequireAuthorization().SpeaksAcronis();
         group.MapPost("/tenants/{tenantId}/subscriptions", Create).WithSummary("Add a subscription (number such as A-S00003875) to a tenant");
         group.MapGet("/tenants/{tenantId}/subscriptions", List).WithSummary("List a tenant's subscriptions with their current usage");
         group.MapGet("/subscriptions/{number}", Get).WithSummary("Fetch a subscription with its current usage per service level");
@@ -21,22 +21,9 @@ public static class SubscriptionEndpoints
     }
 
     private static async Task<Results<Created<SubscriptionJson>, JsonHttpResult<AcronisErrorBody>>> Create(
-        string tenantId, HttpRequest request, Caller caller, UsageService billing, CancellationToken ct)
+        string tenantId, SubscriptionCreateRequest body, Caller caller, UsageService billing, CancellationToken ct)
     {
-        var body = await JsonBody.ReadObjectAsync(request, ct);
-        if (!body.IsOk)
-        {
-            return AcronisErrors.ToResult(body.Error);
-        }
-
-        var f = new JsonFields(body.Value);
-        var number = f.RequiredString("number");
-        if (f.Error is not null)
-        {
-            return AcronisErrors.ToResult(f.Error);
-        }
-
-        var result = await billing.CreateSubscriptionAsync(caller, tenantId, number.Value, ct);
+        var result = await billing.CreateSubscriptionAsync(caller, tenantId, body.Number!, ct);
         return result.IsOk
             ? TypedResults.Created($"/api/2/subscriptions/{result.Value.Number}", SubscriptionJson.From(result.Value, []))
             : AcronisErrors.ToResult(result.Error);
@@ -70,41 +57,10 @@ public static class SubscriptionEndpoints
     }
 
     private static async Task<Results<Created<CommitmentJson>, JsonHttpResult<AcronisErrorBody>>> Commit(
-        string number, HttpRequest request, Caller caller, UsageService billing, CancellationToken ct)
+        string number, CommitmentRequest body, Caller caller, UsageService billing, CancellationToken ct)
     {
-        var body = await JsonBody.ReadObjectAsync(request, ct);
-        if (!body.IsOk)
-        {
-            return AcronisErrors.ToResult(body.Error);
-        }
-
-        var f = new JsonFields(body.Value);
-        var level = f.RequiredString("service_level");
-        var from = f.String("effective_from", nullable: false);
-        if (f.Error is not null)
-        {
-            return AcronisErrors.ToResult(f.Error);
-        }
-
-        var committed = UsageBodies.Number(body.Value, "committed");
-        if (!committed.IsOk || committed.Value is null)
-        {
-            return AcronisErrors.ToResult(committed.Error ?? new Invalid("committed", "committed is required."));
-        }
-
-        long? effectiveFrom = null;
-        if (from.IsSet)
-        {
-            var time = UsageBodies.Time(from.Value, "effective_from");
-            if (!time.IsOk)
-            {
-                return AcronisErrors.ToResult(time.Error);
-            }
-
-            effectiveFrom = time.Value;
-        }
-
-        var result = await billing.CommitAsync(caller, number, level.Value, committed.Value.Value, effectiveFrom, ct);
+        long? effectiveFrom = body.EffectiveFrom is null ? null : UsageTime.Parse(body.EffectiveFrom, "effective_from").Value;
+        var result = await billing.CommitAsync(caller, number, body.ServiceLevel!, body.Committed!.Value, effectiveFrom, ct);
         return result.IsOk
             ? TypedResults.Created($"/api/2/subscriptions/{number}/commitments", CommitmentJson.From(result.Value))
             : AcronisErrors.ToResult(result.Error);

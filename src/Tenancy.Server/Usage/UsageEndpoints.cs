@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
 using Tenancy.Server.Http;
@@ -10,11 +10,14 @@ namespace Tenancy.Server.Usage;
 /// <summary>Usage ingestion, current usage, subtree roll-ups and period reports (/api/2/usage).</summary>
 public static class UsageEndpoints
 {
-    public sealed record ReportQuery(string? From, string? To, string? Format);
+    public sealed record ReportQuery(
+        [property: FromQuery(Name = "from")] string? From,
+        [property: FromQuery(Name = "to")] string? To,
+        [property: FromQuery(Name = "format")] string? Format);
 
     public static RouteGroupBuilder MapUsage(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/2/usage").WithTags("Usage").RequireAuthorization();
+        var group = app.MapGroup("/api/2/usage").WithTags("Usage").RequireAuthorization().SpeaksAcronis();
         group.MapPost("/", Ingest).WithSummary(
             "Push a batch of consumed values; re-sent samples are ignored; 200 with per-item errors for refused items");
         group.MapGet("/tenants/{tenantId}", Current).WithSummary("Current usage of a tenant per subscription and service level");
@@ -25,25 +28,9 @@ public static class UsageEndpoints
     }
 
     private static async Task<Results<Ok<IngestJson>, JsonHttpResult<AcronisErrorBody>>> Ingest(
-        HttpRequest request, Caller caller, UsageService usage, CancellationToken ct)
+        UsageBatchRequest body, Caller caller, UsageService usage, CancellationToken ct)
     {
-        var body = await JsonBody.ReadObjectAsync(request, ct);
-        if (!body.IsOk)
-        {
-            return AcronisErrors.ToResult(body.Error);
-        }
-
-        if (!body.Value.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
-        {
-            return AcronisErrors.ToResult(new Invalid("items", "items is required: an array of usage samples."));
-        }
-
-        if (items.GetArrayLength() > UsageService.MaxBatch)
-        {
-            return AcronisErrors.ToResult(new Invalid("items", $"A batch may hold at most {UsageService.MaxBatch} items."));
-        }
-
-        var outcome = await usage.IngestAsync(caller, [.. items.EnumerateArray().Select(UsageBodies.Item)], ct);
+        var outcome = await usage.IngestAsync(caller, body.Samples(), ct);
         return TypedResults.Ok(IngestJson.From(outcome));
     }
 
@@ -80,8 +67,8 @@ public static class UsageEndpoints
             return AcronisErrors.ToResult(new Invalid("format", "format must be json or csv."));
         }
 
-        var from = UsageBodies.Time(q.From, "from");
-        var to = UsageBodies.Time(q.To, "to");
+        var from = UsageTime.Parse(q.From, "from");
+        var to = UsageTime.Parse(q.To, "to");
         if (!from.IsOk || !to.IsOk)
         {
             return AcronisErrors.ToResult((from.Error ?? to.Error)!);

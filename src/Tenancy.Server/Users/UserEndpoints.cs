@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
 using Tenancy.Server.Http;
-using Tenancy.Server.Tenants;
 
 namespace Tenancy.Server.Users;
 
@@ -14,7 +13,7 @@ public static class UserEndpoints
 {
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/2/users").WithTags("Users").RequireAuthorization();
+        var group = app.MapGroup("/api/2/users").WithTags("Users").RequireAuthorization().SpeaksAcronis();
         group.MapPost("/", Create).WithSummary("Create a user in a tenant (login unique installation-wide, contact.email required; role admin or viewer)");
         group.MapGet("/me", Me).WithSummary("The user of a user token (grant_type=password), with facts about its tenant");
         group.MapGet("/check_login", CheckLogin).WithSummary("Whether a login is free (204) or taken (409), compared without case");
@@ -28,33 +27,9 @@ public static class UserEndpoints
     }
 
     private static async Task<Results<Ok<UserJson>, JsonHttpResult<AcronisErrorBody>>> Create(
-        HttpRequest request, Caller caller, UserService users, CancellationToken ct)
+        UserCreateRequest body, Caller caller, UserService users, CancellationToken ct)
     {
-        var body = await JsonBody.ReadObjectAsync(request, ct);
-        if (!body.IsOk)
-        {
-            return AcronisErrors.ToResult(body.Error);
-        }
-
-        var f = new JsonFields(body.Value);
-        var tenantId = f.RequiredString("tenant_id");
-        var login = f.RequiredString("login");
-        var contact = TenantBodies.Contact(f);
-        if (f.Error is null && !contact.IsSet)
-        {
-            return AcronisErrors.ToResult(new Invalid("contact.email", "contact.email is required."));
-        }
-
-        var draft = new NewUser(
-            tenantId.Value ?? "", login.Value ?? "", contact.Value ?? new Contact(), f.Bool("enabled").Or(true),
-            f.String("role", nullable: false).Value ?? Roles.Admin, f.String("language", nullable: false).Value,
-            f.String("external_id").Value, f.StringArray("notifications").Or([]));
-        if (f.Error is not null)
-        {
-            return AcronisErrors.ToResult(f.Error);
-        }
-
-        var result = await users.CreateAsync(caller, draft, ct);
+        var result = await users.CreateAsync(caller, body.ToNewUser(), ct);
         return result.IsOk ? TypedResults.Ok(UserJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
     }
 
@@ -66,29 +41,9 @@ public static class UserEndpoints
     }
 
     private static async Task<Results<Ok<UserJson>, JsonHttpResult<AcronisErrorBody>>> Update(
-        string userId, HttpRequest request, Caller caller, UserService users, CancellationToken ct)
+        string userId, UserUpdateRequest body, Caller caller, UserService users, CancellationToken ct)
     {
-        var body = await JsonBody.ReadObjectAsync(request, ct);
-        if (!body.IsOk)
-        {
-            return AcronisErrors.ToResult(body.Error);
-        }
-
-        var f = new JsonFields(body.Value);
-        var version = f.Version("user");
-        var login = f.String("login", nullable: false);
-        var role = f.String("role", nullable: false);
-        var language = f.String("language", nullable: false);
-        var changes = new UserChanges(
-            login.IsSet ? Optional<string>.Of(login.Value!) : default, TenantBodies.Contact(f), f.Bool("enabled"),
-            role.IsSet ? Optional<string>.Of(role.Value!) : default,
-            language.IsSet ? Optional<string>.Of(language.Value!) : default, f.String("external_id"), f.StringArray("notifications"));
-        if (f.Error is not null)
-        {
-            return AcronisErrors.ToResult(f.Error);
-        }
-
-        var result = await users.UpdateAsync(caller, userId, changes, version.Value, ct);
+        var result = await users.UpdateAsync(caller, userId, body.ToChanges(), body.Version!.Value, ct);
         return result.IsOk ? TypedResults.Ok(UserJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
     }
 
@@ -106,22 +61,9 @@ public static class UserEndpoints
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<AcronisErrorBody>>> SetPassword(
-        string userId, HttpRequest request, Caller caller, UserService users, CancellationToken ct)
+        string userId, PasswordRequest body, Caller caller, UserService users, CancellationToken ct)
     {
-        var body = await JsonBody.ReadObjectAsync(request, ct);
-        if (!body.IsOk)
-        {
-            return AcronisErrors.ToResult(body.Error);
-        }
-
-        var f = new JsonFields(body.Value);
-        var password = f.RequiredString("password");
-        if (f.Error is not null)
-        {
-            return AcronisErrors.ToResult(f.Error);
-        }
-
-        var result = await users.SetPasswordAsync(caller, userId, password.Value, ct);
+        var result = await users.SetPasswordAsync(caller, userId, body.Password!, ct);
         return result.IsOk ? TypedResults.NoContent() : AcronisErrors.ToResult(result.Error);
     }
 
