@@ -1,8 +1,8 @@
-using Tenancy.Server.Access;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Tenancy.Server.Access;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
 using Tenancy.Server.Tenants;

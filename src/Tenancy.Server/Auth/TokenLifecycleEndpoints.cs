@@ -1,10 +1,10 @@
-using Tenancy.Server.Access;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Tenancy.Server.Access;
 using Tenancy.Server.Audit;
 using Tenancy.Server.Http;
 using Tenancy.Server.Tenants;

@@ -1,8 +1,8 @@
-using Tenancy.Server.Tenants;
 using Dapper;
 using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Storage;
+using Tenancy.Server.Tenants;
 
 namespace Tenancy.Server.Clients;
 

@@ -1,6 +1,6 @@
+using Dapper;
 using Tenancy.Server.Access;
 using Tenancy.Server.Auth;
-using Dapper;
 using Tenancy.Server.Storage;
 using Tenancy.Server.Tenants;
 

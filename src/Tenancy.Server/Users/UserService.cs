@@ -1,7 +1,7 @@
-using Tenancy.Server.Access;
-using Tenancy.Server.Audit;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Tenancy.Server.Access;
+using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
 using Tenancy.Server.Storage;

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Tenancy.Server.Access;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Storage;
 using Tenancy.Server.Tenants;
@@ -20,7 +21,7 @@ public abstract class QueryPlanTests(ServerFixture fixture, ITestOutputHelper ou
 {
     private readonly TenancyServer _server = fixture.Server;
 
-    public static TheoryData<string> Statements => ["tenant by id", "restrictions on a tenant's path", "disabled on path", "has children", "children page", "subtree level page", "token principal", "usage roll-up"];
+    public static TheoryData<string> Statements => ["tenant by id", "restrictions on a tenant's path", "disabled on path", "has children", "children page", "subtree level page", "token principal", "usage roll-up", "access policy on a tenant", "audit records within reach"];
 
     [Theory]
     [MemberData(nameof(Statements))]
@@ -37,8 +38,21 @@ public abstract class QueryPlanTests(ServerFixture fixture, ITestOutputHelper ou
             "subtree level page" => (TenantStore.SubtreeLevelSql, new { level = 3, rootPath = "/1/7/", afterPath = "", upper = "/1/70", limit = 100 }),
             "token principal" => (_server.Services.GetRequiredService<ClientStore>().PrincipalSql, new { id = Guid.NewGuid().ToString(), jti = "jti" }),
             "usage roll-up" => (UsageStore.RollupSql, new { path = "/1/7/", upper = "/1/70" }),
+            "access policy on a tenant" => (
+                $"SELECT t.id FROM tenants t WHERE t.id = @id AND {AccessPolicy.Where("t.path")} AND {AccessPolicy.UnlockedWhere("t")}",
+                Reach(new { id = Guid.NewGuid().ToString() })),
+            "audit records within reach" => (
+                $"SELECT id FROM audit_log WHERE target_path >= @reach_path AND target_path < @reach_upper AND {AccessPolicy.Where("target_path")} ORDER BY id DESC LIMIT 100",
+                Reach(new { })),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
+
+        static object Reach(object more)
+        {
+            var args = new DynamicParameters(new { reach_path = "/1/7/", reach_upper = "/1/70", reach_seq = 7L, reach_tenant = "t" });
+            args.AddDynamicParams(more);
+            return args;
+        }
 
         object Seqs() => _server.Services.GetRequiredService<Database>().List(new long[] { 1, 7, 42 });
 
