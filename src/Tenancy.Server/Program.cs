@@ -59,7 +59,6 @@ app.UseRequestLimits();
 app.UseAuthentication();
 app.UseTenancyRateLimits();
 app.UseAuthorization();
-app.UseViewerGuard();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
