@@ -2,6 +2,7 @@ using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
 using Tenancy.Server.Tenants;
+using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Clients;
 
@@ -73,7 +74,7 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
                 $"Cannot create an API client in tenant {tenantId}: tenant {disabledBy} is disabled.");
         }
 
-        var secret = SecretHasher.NewSecret();
+        var secret = Passwords.NewSecret();
         var client = new ApiClient
         {
             Id = Ids.New(),
@@ -84,7 +85,7 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
             Data = request.Data,
             Status = "enabled",
             Role = request.Role,
-            SecretHash = SecretHasher.Hash(secret, SecretHasher.GeneratedIterations),
+            SecretHash = Passwords.HashGenerated(secret),
             CreatedAt = tenants.Now(),
             CreatedBy = caller.Id,
             TenantPath = tenant.Path,
@@ -170,9 +171,9 @@ public sealed class ClientService(ClientStore clients, TenantStore tenantStore, 
             return found.Error;
         }
 
-        var secret = SecretHasher.NewSecret();
+        var secret = Passwords.NewSecret();
         var audit = new AuditEntry(caller, "client.reset_secret", "client", found.Value.Id, found.Value.TenantPath, null, null);
-        return await clients.ResetSecretAsync(found.Value.Id, SecretHasher.Hash(secret, SecretHasher.GeneratedIterations), audit, tenants.Now(), ct)
+        return await clients.ResetSecretAsync(found.Value.Id, Passwords.HashGenerated(secret), audit, tenants.Now(), ct)
             ? new CreatedClient(found.Value, secret)
             : new NotFound($"The API client {found.Value.Id} was not found.");
     }

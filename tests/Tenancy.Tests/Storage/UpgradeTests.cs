@@ -3,7 +3,6 @@ using Dapper;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Tenancy.Server.Auth;
 using Tenancy.Server.Storage;
 using Tenancy.Tests.Infrastructure;
 
@@ -12,6 +11,9 @@ namespace Tenancy.Tests.Storage;
 /// <summary>A store made by the first schema version, with data in it, is upgraded on start and keeps working.</summary>
 public abstract class UpgradeTests(StorageProvider provider)
 {
+    /// <summary>"s3cret-of-the-old-version" as the first version hashed a generated client secret.</summary>
+    private const string FirstVersionHash = "pbkdf2-sha256$1$VZ0uW1ElOO3CNKLiv1FpPw==$xGpAuM0ptQYaNolOygT9AeI3zFjA9tPqrhszcsvVRkk=";
+
     private sealed class Environment(string root) : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = "Testing";
@@ -33,7 +35,8 @@ public abstract class UpgradeTests(StorageProvider provider)
         Migrator.Apply(db, through: "0001");
         Assert.NotEmpty(Migrator.Pending(db));
 
-        // Rows as the first version wrote them: a root, a partner, and an API client of the root.
+        // Rows as the first version wrote them: a root, a partner, and an API client of the root whose
+        // secret hash has the first version's format (PBKDF2-HMAC-SHA256, "pbkdf2-sha256$iterations$salt$hash").
         var (rootId, partnerId, clientId, secret) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), "s3cret-of-the-old-version");
         await using (var c = await db.OpenAsync(TestContext.Current.CancellationToken))
         {
@@ -47,7 +50,7 @@ public abstract class UpgradeTests(StorageProvider provider)
                 "INSERT INTO api_clients (id, tenant_seq, tenant_id, type, token_endpoint_auth_method, data, status, secret_hash, " +
                 "created_at, created_by) VALUES (@clientId, 1, @rootId, 'api_client', 'client_secret_basic', '{}', 'enabled', @hash, " +
                 "1700000000000000, 'bootstrap')",
-                new { clientId, rootId, hash = SecretHasher.Hash(secret, SecretHasher.GeneratedIterations) });
+                new { clientId, rootId, hash = FirstVersionHash });
             if (provider == StorageProvider.Postgres)
             {
                 // Rows inserted with explicit keys: move the identity past them, as a real history would have.
