@@ -2,9 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Dapper;
-using Microsoft.Extensions.Options;
-using Tenancy.Server.Users;
 using Tenancy.Tests.Infrastructure;
+using Tenancy.Tests.Users;
 
 namespace Tenancy.Tests.Auth;
 
@@ -15,10 +14,6 @@ namespace Tenancy.Tests.Auth;
 /// </summary>
 public abstract class SecretHashTests(ServerFixture fixture)
 {
-    /// <summary>"s3cret-of-the-old-version" as the first version hashed a generated client secret.</summary>
-    private const string FirstVersionSecret = "s3cret-of-the-old-version";
-    private const string FirstVersionHash = "pbkdf2-sha256$1$VZ0uW1ElOO3CNKLiv1FpPw==$xGpAuM0ptQYaNolOygT9AeI3zFjA9tPqrhszcsvVRkk=";
-
     private readonly TenancyServer _server = fixture.Server;
 
     private async Task AuthenticatesAsync(string clientId, string secret)
@@ -55,29 +50,11 @@ public abstract class SecretHashTests(ServerFixture fixture)
         var clientId = (await root.CreateClientAsync(await root.OwnTenantIdAsync())).Str("client_id");
         await using (var c = await _server.OpenStoreAsync())
         {
-            await c.ExecuteAsync("UPDATE api_clients SET secret_hash = @FirstVersionHash WHERE id = @clientId", new { FirstVersionHash, clientId });
+            await c.ExecuteAsync("UPDATE api_clients SET secret_hash = @hash WHERE id = @clientId", new { hash = PasswordHashTests.FirstVersionHash, clientId });
         }
 
-        await AuthenticatesAsync(clientId, FirstVersionSecret);
-        await _server.RequestTokenAsync(clientId, FirstVersionSecret + "x").ExpectAsync(HttpStatusCode.Unauthorized);
-    }
-
-    [Fact]
-    public void APasswordHashedAtALowerCost_Verifies_AndAsksForARehash_WhileAGeneratedSecretVerifiesAtItsOwnCost()
-    {
-        var cheap = new Passwords(Options.Create(new PasswordOptions { Iterations = 1_000 }));
-        var dear = new Passwords(Options.Create(new PasswordOptions { Iterations = 2_000 }));
-        var hash = cheap.Hash("Correct-Horse-42");
-
-        Assert.Equal(PasswordCheck.Right, cheap.Verify(hash, "Correct-Horse-42"));
-        Assert.Equal(PasswordCheck.RightRehash, dear.Verify(hash, "Correct-Horse-42"));
-        Assert.Equal(PasswordCheck.Wrong, dear.Verify(hash, "Correct-Horse-43"));
-        Assert.Equal(PasswordCheck.Wrong, dear.Verify(null, "Correct-Horse-42"));
-
-        var secret = Passwords.NewSecret();
-        Assert.NotEqual(PasswordCheck.Wrong, dear.Verify(Passwords.HashGenerated(secret), secret));
-        Assert.Equal(PasswordCheck.Wrong, dear.Verify(Passwords.HashGenerated(secret), secret + "0"));
-        Assert.Equal(PasswordCheck.RightRehash, dear.Verify(FirstVersionHash, FirstVersionSecret));
+        await AuthenticatesAsync(clientId, PasswordHashTests.FirstVersionSecret);
+        await _server.RequestTokenAsync(clientId, PasswordHashTests.FirstVersionSecret + "x").ExpectAsync(HttpStatusCode.Unauthorized);
     }
 }
 
