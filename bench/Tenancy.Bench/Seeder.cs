@@ -8,9 +8,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Tenancy.Server.Auth;
 using Tenancy.Server.Storage;
 using Tenancy.Server.Tenants;
+using Tenancy.Server.Users;
 
 namespace Tenancy.Bench;
 
@@ -227,7 +227,7 @@ public sealed class Seeder(string provider, string connectionString, int total, 
             }
 
             var id = Ids.New();
-            var secret = SecretHasher.NewSecret();
+            var secret = Passwords.NewSecret();
             if (kind != TreeShape.Kind.Customer)
             {
                 credentials[i] = (id, secret);
@@ -236,7 +236,7 @@ public sealed class Seeder(string provider, string connectionString, int total, 
             w.Row(
                 id, shape.Seq[i], ids[i], "api_client", "client_secret_basic",
                 $$"""{"client_name":"{{TreeShape.Kind.Names[kind]}} admin"}""", "enabled",
-                SecretHasher.Hash(secret, SecretHasher.GeneratedIterations), createdAt(i) + 1,
+                Passwords.HashGenerated(secret), createdAt(i) + 1,
                 kind == TreeShape.Kind.Root ? "bootstrap" : credentials[0].Id, null, null);
         }
 

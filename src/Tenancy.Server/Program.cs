@@ -17,6 +17,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 }
 
 builder.WebHost.ConfigureKestrel(RequestLimits.ConfigureKestrel);
+builder.AddTenancyLogging();
 
 builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
 builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection(BootstrapOptions.Section));
@@ -52,6 +53,7 @@ if (args.FirstOrDefault() == "migrate")
 
 await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync();
 
+app.UseHttpLogging();
 app.UseSecurityHeaders();
 app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Faults.HandleAsync });
 app.UseStatusCodePages(Faults.StatusCodeAsync);
@@ -59,7 +61,6 @@ app.UseRequestLimits();
 app.UseAuthentication();
 app.UseTenancyRateLimits();
 app.UseAuthorization();
-app.UseViewerGuard();
 
 app.MapApiDocs();
 app.MapHealth();

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
@@ -63,7 +64,7 @@ public static class AuthSetup
                     var caller = await resolver.ResolveAsync(subject, ctx.HttpContext.RequestAborted);
                     if (caller.IsOk)
                     {
-                        ctx.HttpContext.Items[typeof(Caller)] = caller.Value.In(ctx.HttpContext);
+                        ctx.Principal = new ClaimsPrincipal(new CallerIdentity(caller.Value.In(ctx.HttpContext), (ClaimsIdentity)ctx.Principal!.Identity!));
                     }
                     else
                     {
@@ -86,7 +87,7 @@ public static class AuthSetup
                 },
             };
         });
-        services.AddAuthorization();
+        services.AddTenancyAuthorization();
         return services;
     }
 }

@@ -41,9 +41,8 @@ public sealed class BasicAuthenticationHandler(
         }
 
         var caller = result.Value.Caller.In(Context);
-        Context.Items[typeof(Caller)] = caller;
-        var identity = new ClaimsIdentity(
-            [new Claim(TokenSubject.ClientIdClaim, caller.Id), new Claim("tenant_id", caller.TenantId)], SchemeName);
+        var identity = new CallerIdentity(caller, new ClaimsIdentity(
+            [new Claim(TokenSubject.ClientIdClaim, caller.Id), new Claim("tenant_id", caller.TenantId)], SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

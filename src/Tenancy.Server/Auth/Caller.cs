@@ -30,9 +30,9 @@ public sealed record Caller(
     /// <summary>How many tenants the caller's path holds (the root's admin: 1).</summary>
     public int Depth => TenantPath.Count(c => c == '/') - 1;
 
-    /// <summary>Minimal-API binding: the authentication handler puts the caller on the request.</summary>
+    /// <summary>Minimal-API binding: the caller authentication established (<see cref="CallerIdentity"/>).</summary>
     public static ValueTask<Caller?> BindAsync(HttpContext context) =>
-        ValueTask.FromResult(context.Items[typeof(Caller)] as Caller);
+        ValueTask.FromResult(CallerIdentity.Of(context.User));
 
     /// <summary>The caller as it acts in this request: with its address and request id.</summary>
     public Caller In(HttpContext context) => this with

@@ -4,11 +4,12 @@ using System.Text;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Errors;
 using Tenancy.Server.Tenants;
+using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Auth;
 
 /// <summary>Checks an API client's id and secret (token endpoint, HTTP Basic) and whether it may act now.</summary>
-public sealed class ClientAuthenticator(ClientStore clients, CallerResolver resolver)
+public sealed class ClientAuthenticator(ClientStore clients, CallerResolver resolver, Passwords passwords)
 {
     private const string BadCredentials = "The client id or secret is wrong.";
 
@@ -16,7 +17,7 @@ public sealed class ClientAuthenticator(ClientStore clients, CallerResolver reso
         string clientId, string secret, CancellationToken ct = default)
     {
         if (Ids.Normalize(clientId) is not { } id || await clients.GetAsync(id, ct) is not { } client
-            || !SecretHasher.Verify(secret, client.SecretHash))
+            || passwords.Verify(client.SecretHash, secret) == PasswordCheck.Wrong)
         {
             return new Unauthenticated(BadCredentials);
         }

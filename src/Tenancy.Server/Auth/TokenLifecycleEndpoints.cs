@@ -111,7 +111,7 @@ public static class TokenLifecycleEndpoints
     private static async Task<Asked> ReadAsync(
         HttpContext context, ClientAuthenticator authenticator, CancellationToken ct)
     {
-        Caller? requester = context.Items[typeof(Caller)] as Caller;
+        Caller? requester = CallerIdentity.Of(context.User);
         if (ClientAuthenticator.ParseBasic(context.Request.Headers.Authorization) is { } basic)
         {
             var result = await authenticator.AuthenticateAsync(basic.Id, basic.Secret, ct);

@@ -14,13 +14,13 @@ public static class ClientEndpoints
     public static RouteGroupBuilder MapClients(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/2/clients").WithTags("API clients").RequireAuthorization().SpeaksAcronis();
-        group.MapPost("/", Create).WithSummary("Create an API client; its secret is returned this once");
+        group.MapPost("/", Create).RequireAuthorization(Policies.Create).WithSummary("Create an API client; its secret is returned this once");
         group.MapGet("/", List).WithSummary("List API clients of a tenant (tenant_id) or by id (uuids)");
         group.MapGet("/{clientId}", Get).WithSummary("Fetch an API client (tells its tenant_id)");
-        group.MapPut("/{clientId}", Update).WithSummary("Enable or disable an API client, or change its data");
-        group.MapPost("/{clientId}/secret", ResetSecret)
+        group.MapPut("/{clientId}", Update).RequireAuthorization(Policies.Change).WithSummary("Enable or disable an API client, or change its data");
+        group.MapPost("/{clientId}/secret", ResetSecret).RequireAuthorization(Policies.ResetCredential)
             .WithSummary("Give an API client a new secret (returned this once); the old secret and its tokens stop working at once");
-        group.MapDelete("/{clientId}", Delete).WithSummary("Delete an API client; its tokens stop working at once");
+        group.MapDelete("/{clientId}", Delete).RequireAuthorization(Policies.Delete).WithSummary("Delete an API client; its tokens stop working at once");
         return group;
     }
 

@@ -3,6 +3,7 @@ using Tenancy.Server.Audit;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Errors;
 using Tenancy.Server.Tenants;
+using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Clients;
 
@@ -60,7 +61,7 @@ public sealed class ClientService(ClientStore clients, TenantService tenants, Ti
 
         var tenant = found.Value.Tenant;
         var tenantId = tenant.Id;
-        var secret = SecretHasher.NewSecret();
+        var secret = Passwords.NewSecret();
         var client = new ApiClient
         {
             Id = Ids.New(),
@@ -71,7 +72,7 @@ public sealed class ClientService(ClientStore clients, TenantService tenants, Ti
             Data = request.Data,
             Status = "enabled",
             Role = request.Role,
-            SecretHash = SecretHasher.Hash(secret, SecretHasher.GeneratedIterations),
+            SecretHash = Passwords.HashGenerated(secret),
             CreatedAt = clock.NowMicros(),
             CreatedBy = caller.Id,
             TenantPath = tenant.Path,
@@ -176,9 +177,9 @@ public sealed class ClientService(ClientStore clients, TenantService tenants, Ti
             return found.Error;
         }
 
-        var secret = SecretHasher.NewSecret();
+        var secret = Passwords.NewSecret();
         var audit = new AuditEntry(caller, "client.reset_secret", "client", found.Value.Id, found.Value.TenantPath, null, null);
-        return await clients.ResetSecretAsync(found.Value.Id, SecretHasher.Hash(secret, SecretHasher.GeneratedIterations), audit, clock.NowMicros(), ct)
+        return await clients.ResetSecretAsync(found.Value.Id, Passwords.HashGenerated(secret), audit, clock.NowMicros(), ct)
             ? new CreatedClient(found.Value, secret)
             : new NotFound($"The API client {found.Value.Id} was not found.");
     }

@@ -135,7 +135,7 @@ public static class RateLimits
     /// </summary>
     private static string? ClientOf(HttpContext context)
     {
-        if (context.Items[typeof(Caller)] is Caller caller)
+        if (CallerIdentity.Of(context.User) is { } caller)
         {
             return caller.Id;
         }

@@ -18,9 +18,9 @@ public static class NseEndpoints
         var group = app.MapGroup("/api/v2.1").WithTags("v2.1").RequireAuthorization().SpeaksNse();
         group.MapGet("/tenants", List).WithSummary("List the tenants in reach, sorted (sort_by, order_by) and paged (offset, limit)");
         group.MapGet("/tenants/{tenantId}", Get).WithSummary("Fetch a tenant with its usage per subscription");
-        group.MapPost("/tenants", Create).WithSummary("Create a tenant under the caller's tenant (or parent_id)");
-        group.MapPut("/tenants/{tenantId}", Update).WithSummary("Modify name, Zuora details and description; code must be sent and cannot change");
-        group.MapDelete("/tenants/{tenantId}", Delete).WithSummary("Delete a tenant that has no sub-tenants");
+        group.MapPost("/tenants", Create).RequireAuthorization(Policies.Create).WithSummary("Create a tenant under the caller's tenant (or parent_id)");
+        group.MapPut("/tenants/{tenantId}", Update).RequireAuthorization(Policies.Change).WithSummary("Modify name, Zuora details and description; code must be sent and cannot change");
+        group.MapDelete("/tenants/{tenantId}", Delete).RequireAuthorization(Policies.Delete).WithSummary("Delete a tenant that has no sub-tenants");
         group.MapGet("/servicelevels", ServiceLevels).WithSummary("The catalogue of service levels");
         return group;
     }

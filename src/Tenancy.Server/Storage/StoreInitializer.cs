@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tenancy.Server.Auth;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Tenants;
+using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Storage;
 
@@ -12,7 +13,7 @@ namespace Tenancy.Server.Storage;
 /// tenant and an admin API client in it.
 /// </summary>
 public sealed class StoreInitializer(
-    Database db, TenantStore tenants, ClientStore clients, SigningKeys keys, TimeProvider clock,
+    Database db, TenantStore tenants, ClientStore clients, SigningKeys keys, TimeProvider clock, Passwords passwords,
     IOptions<BootstrapOptions> bootstrap, ILogger<StoreInitializer> log)
 {
     public const string CredentialsFileName = "bootstrap-credentials.json";
@@ -98,14 +99,14 @@ public sealed class StoreInitializer(
         }, parent: null, ct: ct);
 
         var generated = string.IsNullOrEmpty(configured.ClientSecret);
-        var secret = generated ? SecretHasher.NewSecret() : configured.ClientSecret!;
+        var secret = generated ? Passwords.NewSecret() : configured.ClientSecret!;
         var client = new ApiClient
         {
             Id = Ids.Normalize(clientId) ?? Ids.New(),
             TenantSeq = root.Seq,
             TenantId = root.Id,
             Data = """{"client_name":"bootstrap admin"}""",
-            SecretHash = SecretHasher.Hash(secret, generated ? SecretHasher.GeneratedIterations : SecretHasher.ChosenIterations),
+            SecretHash = generated ? Passwords.HashGenerated(secret) : passwords.Hash(secret),
             CreatedAt = now,
             CreatedBy = "bootstrap",
         };

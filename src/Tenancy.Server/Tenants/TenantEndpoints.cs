@@ -14,10 +14,10 @@ public static class TenantEndpoints
     {
         var group = app.MapGroup("/api/2/tenants").WithTags("Tenants").RequireAuthorization().SpeaksAcronis();
         group.MapGet("/", List).WithSummary("List tenants by uuids, parent_id or subtree_root_id, with cursor paging");
-        group.MapPost("/", Create).WithSummary("Create a tenant");
+        group.MapPost("/", Create).RequireAuthorization(Policies.Create).WithSummary("Create a tenant");
         group.MapGet("/{tenantId}", Get).WithSummary("Fetch a tenant");
-        group.MapPut("/{tenantId}", Update).WithSummary("Update a tenant (partial); suspend with enabled=false, reactivate with enabled=true");
-        group.MapDelete("/{tenantId}", Delete).WithSummary("Terminate a disabled tenant with its whole subtree");
+        group.MapPut("/{tenantId}", Update).RequireAuthorization(Policies.Change).WithSummary("Update a tenant (partial); suspend with enabled=false, reactivate with enabled=true");
+        group.MapDelete("/{tenantId}", Delete).RequireAuthorization(Policies.Delete).WithSummary("Terminate a disabled tenant with its whole subtree");
         group.MapGet("/{tenantId}/children", Children).WithSummary("List the ids (or objects) of a tenant's children");
         return group;
     }

@@ -11,10 +11,10 @@ public static class SubscriptionEndpoints
     public static RouteGroupBuilder MapSubscriptions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/2").WithTags("Billing").RequireAuthorization().SpeaksAcronis();
-        group.MapPost("/tenants/{tenantId}/subscriptions", Create).WithSummary("Add a subscription (number such as A-S00003875) to a tenant");
+        group.MapPost("/tenants/{tenantId}/subscriptions", Create).RequireAuthorization(Policies.Create).WithSummary("Add a subscription (number such as A-S00003875) to a tenant");
         group.MapGet("/tenants/{tenantId}/subscriptions", List).WithSummary("List a tenant's subscriptions with their current usage");
         group.MapGet("/subscriptions/{number}", Get).WithSummary("Fetch a subscription with its current usage per service level");
-        group.MapPost("/subscriptions/{number}/commitments", Commit)
+        group.MapPost("/subscriptions/{number}/commitments", Commit).RequireAuthorization(Policies.Create)
             .WithSummary("Set the committed capacity of a service level from effective_from (default now); the history is kept");
         group.MapGet("/subscriptions/{number}/commitments", Commitments).WithSummary("The commitment history of a subscription");
         return group;

@@ -18,7 +18,7 @@ public static class UsageEndpoints
     public static RouteGroupBuilder MapUsage(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/2/usage").WithTags("Usage").RequireAuthorization().SpeaksAcronis();
-        group.MapPost("/", Ingest).WithSummary(
+        group.MapPost("/", Ingest).RequireAuthorization(Policies.Create).WithSummary(
             "Push a batch of consumed values; re-sent samples are ignored; 200 with per-item errors for refused items");
         group.MapGet("/tenants/{tenantId}", Current).WithSummary("Current usage of a tenant per subscription and service level");
         group.MapGet("/tenants/{tenantId}/rollup", Rollup).WithSummary("Current usage of a tenant's whole subtree per service level");

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Tenancy.Server.Errors;
@@ -26,13 +29,26 @@ public enum PasswordCheck
 }
 
 /// <summary>
-/// Password hashing with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/> (PBKDF2 with a
-/// salt and a tunable iteration count, format versioned in the hash), and the password policy.
+/// The one hasher for user passwords and API client secrets, ASP.NET Core Identity's
+/// <see cref="PasswordHasher{TUser}"/> (format v3: PBKDF2-HMAC-SHA512, 128-bit salt, iteration count
+/// stored in the hash, so raising the cost never invalidates a stored hash), and the password policy.
+/// Passwords and operator-chosen secrets cost <see cref="PasswordOptions.Iterations"/>. Secrets the
+/// server generates carry 256 bits of entropy, for which key stretching adds nothing (NIST SP 800-63B
+/// 5.1.1.2 targets low-entropy secrets), so they are hashed with one iteration and token issuance and
+/// HTTP Basic stay cheap. Hashes of an earlier version ("pbkdf2-sha256$iterations$salt$hash") still verify.
 /// </summary>
 public sealed class Passwords(IOptions<PasswordOptions> options)
 {
     public const int MinLength = 12;
     public const int MaxLength = 128;
+
+    private const string LegacyPrefix = "pbkdf2-sha256$";
+
+    private static readonly PasswordHasher<User> Generated = new(Options.Create(new PasswordHasherOptions
+    {
+        CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3,
+        IterationCount = 1,
+    }));
 
     private readonly PasswordHasher<User> _hasher = new(Options.Create(new PasswordHasherOptions
     {
@@ -43,8 +59,20 @@ public sealed class Passwords(IOptions<PasswordOptions> options)
     // Verified against when no user has the login, so that a wrong login costs as much as a wrong password.
     private string? _decoy;
 
+    /// <summary>A new API client secret: 256 random bits, as hex.</summary>
+    public static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The hash of a secret from <see cref="NewSecret"/> (one iteration, see above).</summary>
+    public static string HashGenerated(string secret) => Generated.HashPassword(null!, secret);
+
+    /// <summary>The hash of a password or of a secret someone chose, at the configured cost.</summary>
     public string Hash(string password) => _hasher.HashPassword(null!, password);
 
+    /// <summary>
+    /// Checks a password or secret against its stored hash. <see cref="PasswordCheck.RightRehash"/> says
+    /// the hash is cheaper than the configured cost or of the earlier format (a password is then
+    /// rehashed at login; a generated secret's single iteration is on purpose).
+    /// </summary>
     public PasswordCheck Verify(string? hash, string password)
     {
         if (hash is null)
@@ -53,12 +81,33 @@ public sealed class Passwords(IOptions<PasswordOptions> options)
             return PasswordCheck.Wrong;
         }
 
+        if (hash.StartsWith(LegacyPrefix, StringComparison.Ordinal))
+        {
+            return VerifyLegacy(hash, password) ? PasswordCheck.RightRehash : PasswordCheck.Wrong;
+        }
+
         return _hasher.VerifyHashedPassword(null!, hash, password) switch
         {
             PasswordVerificationResult.Success => PasswordCheck.Right,
             PasswordVerificationResult.SuccessRehashNeeded => PasswordCheck.RightRehash,
             _ => PasswordCheck.Wrong,
         };
+    }
+
+    /// <summary>API client secrets stored before there was one hasher: PBKDF2-HMAC-SHA256.</summary>
+    private static bool VerifyLegacy(string stored, string secret)
+    {
+        var parts = stored.Split('$');
+        if (parts.Length != 4
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) || iterations < 1)
+        {
+            return false;
+        }
+
+        var salt = Convert.FromBase64String(parts[2]);
+        var expected = Convert.FromBase64String(parts[3]);
+        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(secret), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
+        return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
     /// <summary>

@@ -14,13 +14,13 @@ public static class UserEndpoints
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/2/users").WithTags("Users").RequireAuthorization().SpeaksAcronis();
-        group.MapPost("/", Create).WithSummary("Create a user in a tenant (login unique installation-wide, contact.email required; role admin or viewer)");
+        group.MapPost("/", Create).RequireAuthorization(Policies.Create).WithSummary("Create a user in a tenant (login unique installation-wide, contact.email required; role admin or viewer)");
         group.MapGet("/me", Me).WithSummary("The user of a user token (grant_type=password), with facts about its tenant");
         group.MapGet("/check_login", CheckLogin).WithSummary("Whether a login is free (204) or taken (409), compared without case");
         group.MapGet("/{userId}", Get).WithSummary("Fetch a user");
-        group.MapPut("/{userId}", Update).WithSummary("Update a user (partial), quoting its current version; enabled=false ends its tokens");
-        group.MapDelete("/{userId}", Delete).WithSummary("Delete a disabled user, quoting its version (?version=N)");
-        group.MapPost("/{userId}/password", SetPassword).WithSummary("Set a user's password (policy: 12+ characters, not the login, two character classes); ends its tokens");
+        group.MapPut("/{userId}", Update).RequireAuthorization(Policies.Change).WithSummary("Update a user (partial), quoting its current version; enabled=false ends its tokens");
+        group.MapDelete("/{userId}", Delete).RequireAuthorization(Policies.Delete).WithSummary("Delete a disabled user, quoting its version (?version=N)");
+        group.MapPost("/{userId}/password", SetPassword).RequireAuthorization(Policies.ResetCredential).WithSummary("Set a user's password (policy: 12+ characters, not the login, two character classes); ends its tokens");
         app.MapGet("/api/2/tenants/{tenantId}/users", OfTenant).WithTags("Users").RequireAuthorization()
             .WithSummary("The ids of a tenant's own users");
         return group;

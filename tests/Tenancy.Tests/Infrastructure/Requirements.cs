@@ -1,3 +1,9 @@
+using System.Collections.Concurrent;
+using Xunit.Sdk;
+using Xunit.v3;
+
+[assembly: AssemblyFixture(typeof(Tenancy.Tests.Infrastructure.SkipSummary))]
+
 namespace Tenancy.Tests.Infrastructure;
 
 /// <summary>
@@ -6,6 +12,11 @@ namespace Tenancy.Tests.Infrastructure;
 /// </summary>
 public static class Requirements
 {
+    public const string Postgres = $"PostgreSQL is not configured: set {TestStore.PostgresVariable} to an admin connection string (see README)";
+
+    /// <summary>How many tests each missing requirement skipped, for <see cref="SkipSummary"/>.</summary>
+    internal static ConcurrentDictionary<string, int> Skipped { get; } = new();
+
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     public static void Need(bool available, string what)
@@ -20,6 +31,22 @@ public static class Requirements
             Assert.Fail($"Required in CI but missing: {what}.");
         }
 
-        Assert.Skip($"Missing: {what}.");
+        Skipped.AddOrUpdate(what, 1, (_, n) => n + 1);
+        Assert.Skip(what + ".");
+    }
+}
+
+/// <summary>
+/// Says once, after the run, why tests were skipped and how many: the per-test skip lines of the
+/// default reporter are switched off (tests.runsettings), the counts are in dotnet test's totals.
+/// </summary>
+public sealed class SkipSummary(IMessageSink diagnostics) : IDisposable
+{
+    public void Dispose()
+    {
+        foreach (var (what, count) in Requirements.Skipped.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            diagnostics.OnMessage(new DiagnosticMessage($"Skipped {count} test{(count == 1 ? "" : "s")}: {what}."));
+        }
     }
 }

@@ -21,8 +21,7 @@ public abstract class ServerFixture(StorageProvider provider) : IAsyncLifetime
     {
         get
         {
-            Requirements.Need(Provider != StorageProvider.Postgres || TestStore.PostgresAdmin is not null,
-                $"PostgreSQL: set {TestStore.PostgresVariable} to an admin connection string (see README)");
+            Requirements.Need(Provider != StorageProvider.Postgres || TestStore.PostgresAdmin is not null, Requirements.Postgres);
             return _server ?? throw new InvalidOperationException("The server did not start.");
         }
     }

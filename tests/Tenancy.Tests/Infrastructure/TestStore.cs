@@ -43,7 +43,7 @@ public sealed class TestStore : IAsyncDisposable
             return new TestStore(provider, dir, $"Data Source={Path.Combine(dir, "tenancy.db")}");
         }
 
-        Requirements.Need(PostgresAdmin is not null, $"PostgreSQL: set {PostgresVariable} to an admin connection string (see README)");
+        Requirements.Need(PostgresAdmin is not null, Requirements.Postgres);
         return CreatePostgres(PostgresAdmin!, dir);
     }
 

@@ -10,7 +10,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task PostgresCrashUnderLoad_Gives503s_ThenRecovers_AndLosesNoAcknowledgedWrite()
     {
-        Requirements.Need(PostgresCluster.CanRun, "PostgreSQL server binaries (apt-get install postgresql)");
+        Requirements.Need(PostgresCluster.CanRun, "PostgreSQL server binaries are not installed (apt-get install postgresql)");
         await using var cluster = await PostgresCluster.StartAsync(durable: true);
         await using var store = TestStore.CreatePostgres(cluster.AdminConnectionString);
         await using var server = TenancyServer.Start(store);

@@ -3,9 +3,9 @@ using Dapper;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Tenancy.Server.Auth;
 using Tenancy.Server.Storage;
 using Tenancy.Tests.Infrastructure;
+using Tenancy.Tests.Users;
 
 namespace Tenancy.Tests.Storage;
 
@@ -33,8 +33,9 @@ public abstract class UpgradeTests(StorageProvider provider)
         Migrator.Apply(db, through: "0001");
         Assert.NotEmpty(Migrator.Pending(db));
 
-        // Rows as the first version wrote them: a root, a partner, and an API client of the root.
-        var (rootId, partnerId, clientId, secret) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), "s3cret-of-the-old-version");
+        // Rows as the first version wrote them: a root, a partner, and an API client of the root whose
+        // secret hash has the first version's format (PBKDF2-HMAC-SHA256, "pbkdf2-sha256$iterations$salt$hash").
+        var (rootId, partnerId, clientId) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
         await using (var c = await db.OpenAsync(TestContext.Current.CancellationToken))
         {
             const string insert = "INSERT INTO tenants (seq, id, parent_seq, parent_id, path, level, kind, name, enabled, version, " +
@@ -47,7 +48,7 @@ public abstract class UpgradeTests(StorageProvider provider)
                 "INSERT INTO api_clients (id, tenant_seq, tenant_id, type, token_endpoint_auth_method, data, status, secret_hash, " +
                 "created_at, created_by) VALUES (@clientId, 1, @rootId, 'api_client', 'client_secret_basic', '{}', 'enabled', @hash, " +
                 "1700000000000000, 'bootstrap')",
-                new { clientId, rootId, hash = SecretHasher.Hash(secret, SecretHasher.GeneratedIterations) });
+                new { clientId, rootId, hash = PasswordHashTests.FirstVersionHash });
             if (provider == StorageProvider.Postgres)
             {
                 // Rows inserted with explicit keys: move the identity past them, as a real history would have.
@@ -58,7 +59,7 @@ public abstract class UpgradeTests(StorageProvider provider)
         await using var server = TenancyServer.Start(store);
 
         Assert.Empty(Migrator.Pending(db));
-        using var admin = await server.LoginAsync(clientId, secret);
+        using var admin = await server.LoginAsync(clientId, PasswordHashTests.FirstVersionSecret);
         var partner = await admin.GetTenantAsync(partnerId);
         Assert.Equal("Old partner", partner.Str("name"));
         Assert.Equal(4, partner.Long("version"));

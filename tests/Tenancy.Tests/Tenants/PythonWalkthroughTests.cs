@@ -13,7 +13,7 @@ public abstract class PythonWalkthroughTests(StorageProvider provider)
     [Fact]
     public async Task TheTutorialsPythonScript_RunsUnchanged_AgainstTenancy()
     {
-        Requirements.Need(PythonHasRequests(), "python3 with the requests package (apt-get install python3-requests)");
+        Requirements.Need(PythonHasRequests(), "python3 with the requests package is not installed (apt-get install python3-requests)");
         await using var server = TenancyServer.Start(provider);
         var script = Path.Combine(AppContext.BaseDirectory, "Scripts", "acronis_walkthrough.py");
         var origin = server.BaseAddress.ToString().TrimEnd('/');
