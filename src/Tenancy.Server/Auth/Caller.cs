@@ -9,8 +9,6 @@ namespace Tenancy.Server.Auth;
 public sealed record Caller(
     string Id, PrincipalKind Kind, string TenantId, long TenantSeq, string TenantPath, string Role = Roles.Admin)
 {
-    public bool IsViewer => Role == Roles.Viewer;
-
     public bool Is(Tenant tenant) => tenant.Seq == TenantSeq;
 
     /// <summary>The address the request came from (for the audit trail).</summary>

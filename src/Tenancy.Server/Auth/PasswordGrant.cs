@@ -1,3 +1,4 @@
+using Tenancy.Server.Access;
 using Tenancy.Server.Errors;
 using Tenancy.Server.Tenants;
 using Tenancy.Server.Users;
@@ -12,7 +13,8 @@ namespace Tenancy.Server.Auth;
 /// Failures are 401 (invalid_grant for the user, invalid_client for the client).
 /// </summary>
 public sealed class PasswordGrant(
-    UserStore users, Passwords passwords, CallerResolver resolver, ClientAuthenticator clients, TokenService tokens)
+    UserStore users, Passwords passwords, CallerResolver resolver, ClientAuthenticator clients, TokenService tokens,
+    TenantService tenants)
 {
     private const string WrongCredentials = "The username or password is wrong.";
 
@@ -58,7 +60,8 @@ public sealed class PasswordGrant(
             return new Unauthenticated(caller.Error.Message.Replace("of this token ", "", StringComparison.Ordinal));
         }
 
-        if (client is not null && !TreePath.IsWithin(caller.Value.TenantPath, client.TenantPath))
+        if (client is not null && (await tenants.PlaceAsync(user.TenantId, ct) is not { } placement
+            || AccessPolicy.Decide(client, Operation.Read, Resource.User, user.Id, placement) is not null))
         {
             return new Unauthenticated($"The user is outside the reach of the API client {client.Id}.");
         }
