@@ -1,12 +1,7 @@
 using System.Text.Json;
-using Tenancy.Server.Audit;
-using Tenancy.Server.Auth;
 using Tenancy.Server.Bench;
 using Tenancy.Server.Clients;
-using Tenancy.Server.Http;
 using Tenancy.Server.Nse;
-using Tenancy.Server.Storage;
-using Tenancy.Server.Tenants;
 using Tenancy.Server.Usage;
 using Tenancy.Server.Users;
 

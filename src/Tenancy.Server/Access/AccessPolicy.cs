@@ -1,7 +1,3 @@
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Tenants;
-
 namespace Tenancy.Server.Access;
 
 /// <summary>Where a target lies: the tenant it belongs to, with the restricting tenants on that tenant's path.</summary>
@@ -128,7 +124,8 @@ public static class AccessPolicy
         return null;
     }
 
-    private static string Name(Resource resource) => resource switch
+    /// <summary>How messages name a kind of resource.</summary>
+    public static string Name(Resource resource) => resource switch
     {
         Resource.Tenant => "tenant",
         Resource.Client => "API client",

@@ -1,5 +1,3 @@
-using Tenancy.Server.Auth;
-
 namespace Tenancy.Server.Access;
 
 /// <summary>What a principal asks to do to a target. The closed set every endpoint of both dialects maps to.</summary>

@@ -1,5 +1,3 @@
-using Tenancy.Server.Auth;
-
 namespace Tenancy.Server.Audit;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Text.Json;
-using Dapper;
-using Tenancy.Server.Storage;
 
 namespace Tenancy.Server.Audit;
 

@@ -1,9 +1,3 @@
-using Dapper;
-using Tenancy.Server.Access;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Storage;
-using Tenancy.Server.Tenants;
-
 namespace Tenancy.Server.Audit;
 
 public sealed class AuditRecord

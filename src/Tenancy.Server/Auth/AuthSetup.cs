@@ -2,8 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Http;
 
 namespace Tenancy.Server.Auth;
 

@@ -2,8 +2,6 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Http;
 
 namespace Tenancy.Server.Auth;
 

@@ -1,5 +1,3 @@
-using Tenancy.Server.Tenants;
-
 namespace Tenancy.Server.Auth;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Tenancy.Server.Clients;
-using Tenancy.Server.Errors;
 using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Auth;

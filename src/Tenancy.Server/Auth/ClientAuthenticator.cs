@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Tenancy.Server.Clients;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Tenants;
 using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Auth;

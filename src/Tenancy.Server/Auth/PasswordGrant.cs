@@ -1,6 +1,3 @@
-using Tenancy.Server.Access;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Tenants;
 using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Auth;
@@ -60,8 +57,7 @@ public sealed class PasswordGrant(
             return new Unauthenticated(caller.Error.Message.Replace("of this token ", "", StringComparison.Ordinal));
         }
 
-        if (client is not null && (await tenants.PlaceAsync(user.TenantId, ct) is not { } placement
-            || AccessPolicy.Decide(client, Operation.Read, Resource.User, user.Id, placement) is not null))
+        if (client is not null && await tenants.DecideAsync(client, Operation.Read, Resource.User, user.Id, user.TenantId, ct) is not null)
         {
             return new Unauthenticated($"The user is outside the reach of the API client {client.Id}.");
         }

@@ -1,7 +1,3 @@
-using Dapper;
-using Tenancy.Server.Audit;
-using Tenancy.Server.Storage;
-
 namespace Tenancy.Server.Auth;
 
 /// <summary>

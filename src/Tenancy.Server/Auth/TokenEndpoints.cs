@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tenancy.Server.Clients;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Http;
 
 namespace Tenancy.Server.Auth;
 

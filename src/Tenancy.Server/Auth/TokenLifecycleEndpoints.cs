@@ -4,10 +4,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Tenancy.Server.Access;
-using Tenancy.Server.Audit;
-using Tenancy.Server.Http;
-using Tenancy.Server.Tenants;
 using static Tenancy.Server.Auth.TokenEndpoints;
 
 namespace Tenancy.Server.Auth;
@@ -51,8 +47,7 @@ public static class TokenLifecycleEndpoints
         // Active means: the token would be accepted on a request right now. A holder outside the
         // requester's subtree is reported inactive, so tokens cannot be probed across tenants.
         var holder = await resolver.ResolveAsync(subject, ct);
-        if (!holder.IsOk || await tenants.PlaceAsync(holder.Value.TenantId, ct) is not { } placement
-            || AccessPolicy.Decide(requester, Operation.Read, HolderResource(subject), subject.Id, placement) is not null)
+        if (!holder.IsOk || await tenants.DecideAsync(requester, Operation.Read, HolderResource(subject), subject.Id, holder.Value.TenantId, ct) is not null)
         {
             return TypedResults.Ok(Inactive);
         }

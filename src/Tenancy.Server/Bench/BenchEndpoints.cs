@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tenancy.Server.Tenants;
-
 namespace Tenancy.Server.Bench;
 
 /// <summary>

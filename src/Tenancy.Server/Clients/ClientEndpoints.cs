@@ -1,10 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Http;
-using Tenancy.Server.Tenants;
 
 namespace Tenancy.Server.Clients;
 

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Http;
 
 namespace Tenancy.Server.Clients;
 

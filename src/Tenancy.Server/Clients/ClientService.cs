@@ -1,8 +1,3 @@
-using Tenancy.Server.Access;
-using Tenancy.Server.Audit;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Tenants;
 using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Clients;
@@ -94,24 +89,8 @@ public sealed class ClientService(ClientStore clients, TenantService tenants, Ti
         FindAsync(caller, id, Operation.Read, ct);
 
     /// <summary>The client, if the access policy lets the caller do <paramref name="operation"/> to it.</summary>
-    private async Task<Result<ApiClient>> FindAsync(Caller caller, string id, Operation operation, CancellationToken ct)
-    {
-        if (Ids.Normalize(id) is not { } clientId)
-        {
-            return new Invalid("client_id", "client_id must be a UUID.");
-        }
-
-        var client = await clients.GetAsync(clientId, ct);
-        if (client is null)
-        {
-            return new NotFound($"The API client {clientId} was not found.");
-        }
-
-        var placement = await tenants.PlaceAsync(client.TenantId, ct);
-        return placement is null ? new NotFound($"The API client {clientId} was not found.")
-            : AccessPolicy.Decide(caller, operation, Resource.Client, clientId, placement) is { } denied ? denied
-            : client;
-    }
+    private Task<Result<ApiClient>> FindAsync(Caller caller, string id, Operation operation, CancellationToken ct) =>
+        tenants.FindOwnedAsync(caller, operation, Resource.Client, id, clients.GetAsync, c => c.TenantId, ct);
 
     public async Task<Result<IReadOnlyList<ApiClient>>> ListAsync(
         Caller caller, string? tenantId, IReadOnlyList<string>? ids, CancellationToken ct = default)
@@ -121,8 +100,7 @@ public sealed class ClientService(ClientStore clients, TenantService tenants, Ti
             var found = new List<ApiClient>();
             foreach (var client in await clients.ByIdsAsync(ids, ct))
             {
-                if (await tenants.PlaceAsync(client.TenantId, ct) is { } placement
-                    && AccessPolicy.Decide(caller, Operation.Read, Resource.Client, client.Id, placement) is null)
+                if (await tenants.DecideAsync(caller, Operation.Read, Resource.Client, client.Id, client.TenantId, ct) is null)
                 {
                     found.Add(client);
                 }

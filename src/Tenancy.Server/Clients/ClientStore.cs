@@ -1,9 +1,3 @@
-using Dapper;
-using Tenancy.Server.Audit;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Storage;
-using Tenancy.Server.Tenants;
-
 namespace Tenancy.Server.Clients;
 
 public sealed class ClientStore(Database db)

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Tenancy.Server.Errors;
 
 /// <summary>The /api/2 error envelope: {"error": {"code", "message", "details": {"info"}, "domain", "context"}}.</summary>

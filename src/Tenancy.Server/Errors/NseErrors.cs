@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Tenancy.Server.Errors;
 
 /// <summary>The /api/v2.1 envelope: {"status": {"user_message", "verbose_message", "code"}, "result": {...}}.</summary>

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tenancy.Server.Auth;
-
 namespace Tenancy.Server.Errors;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-
 namespace Tenancy.Server.Http;
 
 /// <summary>Which wire dialect a request speaks, for errors raised outside a handler (auth, routing, faults).</summary>

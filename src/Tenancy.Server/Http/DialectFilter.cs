@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tenancy.Server.Errors;
-
 namespace Tenancy.Server.Http;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Storage;
 
 namespace Tenancy.Server.Http;
 

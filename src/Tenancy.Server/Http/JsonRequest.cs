@@ -1,7 +1,6 @@
 using System.Net.Mime;
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Metadata;
-using Tenancy.Server.Errors;
 
 namespace Tenancy.Server.Http;
 

@@ -5,8 +5,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
 
 namespace Tenancy.Server.Http;
 

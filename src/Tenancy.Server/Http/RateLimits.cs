@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
 
 namespace Tenancy.Server.Http;
 

@@ -3,7 +3,6 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
-using Tenancy.Server.Errors;
 
 namespace Tenancy.Server.Http;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Tenancy.Server.Errors;
 
 namespace Tenancy.Server.Http;
 

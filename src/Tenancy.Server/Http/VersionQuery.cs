@@ -1,5 +1,4 @@
 using System.Globalization;
-using Tenancy.Server.Errors;
 
 namespace Tenancy.Server.Http;
 

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Tenants;
 using Tenancy.Server.Usage;
 
 namespace Tenancy.Server.Nse;

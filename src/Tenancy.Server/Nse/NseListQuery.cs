@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
-using Tenancy.Server.Errors;
 
 namespace Tenancy.Server.Nse;
 

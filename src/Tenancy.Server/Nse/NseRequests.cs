@@ -1,7 +1,3 @@
-using Tenancy.Server.Errors;
-using Tenancy.Server.Http;
-using Tenancy.Server.Tenants;
-
 namespace Tenancy.Server.Nse;
 
 /// <summary>POST /api/v2.1/tenants: a customer (or unit) under the caller's tenant, or under parent_id.</summary>

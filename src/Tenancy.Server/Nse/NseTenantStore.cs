@@ -1,9 +1,3 @@
-using Dapper;
-using Tenancy.Server.Access;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Storage;
-using Tenancy.Server.Tenants;
-
 namespace Tenancy.Server.Nse;
 
 /// <summary>The /api/v2.1 tenant list: a subtree sorted by one column, paged by offset.</summary>

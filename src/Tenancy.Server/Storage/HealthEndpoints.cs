@@ -1,6 +1,4 @@
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Tenancy.Server.Storage;
 
 public static class HealthEndpoints

@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Dapper;
 using Microsoft.Extensions.Options;
-using Tenancy.Server.Auth;
 using Tenancy.Server.Clients;
-using Tenancy.Server.Tenants;
 using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Storage;

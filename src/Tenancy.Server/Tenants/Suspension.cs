@@ -1,5 +1,3 @@
-using Tenancy.Server.Storage;
-
 namespace Tenancy.Server.Tenants;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Dapper;
-using Tenancy.Server.Storage;
 
 namespace Tenancy.Server.Tenants;
 

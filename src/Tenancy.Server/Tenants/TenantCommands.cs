@@ -1,5 +1,3 @@
-using Tenancy.Server.Errors;
-
 namespace Tenancy.Server.Tenants;
 
 /// <summary>What a create asks for, after the dialect has parsed its body.</summary>

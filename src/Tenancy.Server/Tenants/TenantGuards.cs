@@ -1,9 +1,3 @@
-using Tenancy.Server.Access;
-using Tenancy.Server.Audit;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Storage;
-
 namespace Tenancy.Server.Tenants;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Tenancy.Server.Errors;
-using Tenancy.Server.Http;
-
 namespace Tenancy.Server.Tenants;
 
 /// <summary>The "contact" object of /api/2 tenant and user bodies.</summary>

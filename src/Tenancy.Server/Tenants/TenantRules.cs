@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Tenancy.Server.Errors;
 
 namespace Tenancy.Server.Tenants;
 

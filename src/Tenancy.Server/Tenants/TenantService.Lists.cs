@@ -1,7 +1,3 @@
-using Tenancy.Server.Access;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-
 namespace Tenancy.Server.Tenants;
 
 /// <summary>Tenant lists: by ids, children of a parent, or a subtree in level order, with cursors.</summary>

@@ -1,8 +1,3 @@
-using Tenancy.Server.Access;
-using Tenancy.Server.Audit;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-
 namespace Tenancy.Server.Tenants;
 
 /// <summary>Moves: a tenant and its subtree under another parent.</summary>

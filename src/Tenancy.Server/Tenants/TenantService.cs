@@ -1,9 +1,3 @@
-using Tenancy.Server.Access;
-using Tenancy.Server.Audit;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Storage;
-
 namespace Tenancy.Server.Tenants;
 
 /// <summary>
@@ -32,9 +26,38 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
     }
 
     /// <summary>
-    /// Where a resource of the tenant <paramref name="tenantId"/> lies, for the access policy to decide on it
-    /// (one round trip); null when the tenant does not exist.
+    /// The access policy's answer for <paramref name="operation"/> on the <paramref name="resource"/>
+    /// <paramref name="resourceId"/> of the tenant <paramref name="tenantId"/> (one round trip for the tenant's
+    /// path): null when allowed; not found when the tenant is gone.
     /// </summary>
+    public async Task<Error?> DecideAsync(
+        Caller caller, Operation operation, Resource resource, string resourceId, string tenantId, CancellationToken ct = default) =>
+        await PlaceAsync(tenantId, ct) is { } placement
+            ? AccessPolicy.Decide(caller, operation, resource, resourceId, placement)
+            : new NotFound($"The {AccessPolicy.Name(resource)} {resourceId} was not found.");
+
+    /// <summary>
+    /// A resource that belongs to a tenant (an API client, a user), loaded by its id, if the access policy lets
+    /// the caller do <paramref name="operation"/> to it.
+    /// </summary>
+    public async Task<Result<T>> FindOwnedAsync<T>(
+        Caller caller, Operation operation, Resource resource, string id,
+        Func<string, CancellationToken, Task<T?>> load, Func<T, string> tenantOf, CancellationToken ct = default)
+        where T : class
+    {
+        var field = $"{resource.ToString().ToLowerInvariant()}_id";
+        if (Ids.Normalize(id) is not { } normalized)
+        {
+            return new Invalid(field, $"{field} must be a UUID.");
+        }
+
+        var found = await load(normalized, ct);
+        return found is null ? new NotFound($"The {AccessPolicy.Name(resource)} {normalized} was not found.")
+            : await DecideAsync(caller, operation, resource, normalized, tenantOf(found), ct) is { } denied ? denied
+            : found;
+    }
+
+    /// <summary>Where a resource of the tenant lies (its path and what restricts it); null when the tenant is gone.</summary>
     public async Task<Placement?> PlaceAsync(string tenantId, CancellationToken ct = default)
     {
         var (tenant, restrictions, _) = await store.GetWithPathAsync(tenantId, ct);

@@ -1,6 +1,3 @@
-using Dapper;
-using Tenancy.Server.Storage;
-
 namespace Tenancy.Server.Tenants;
 
 /// <summary>A tenant whose flags restrict its subtree (see TenantStore.RestrictionsAsync).</summary>

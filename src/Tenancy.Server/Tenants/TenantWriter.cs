@@ -1,8 +1,4 @@
 using System.Text.Json;
-using Dapper;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Storage;
 
 namespace Tenancy.Server.Tenants;
 

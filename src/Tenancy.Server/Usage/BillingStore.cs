@@ -1,7 +1,3 @@
-using Dapper;
-using Tenancy.Server.Audit;
-using Tenancy.Server.Storage;
-
 namespace Tenancy.Server.Usage;
 
 /// <summary>SQL for the service level catalogue, subscriptions and commitments.</summary>

@@ -1,8 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Http;
-
 namespace Tenancy.Server.Usage;
 
 /// <summary>Subscriptions of tenants and their committed capacity per service level (/api/2).</summary>

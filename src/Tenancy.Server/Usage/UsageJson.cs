@@ -1,5 +1,3 @@
-using Tenancy.Server.Tenants;
-
 namespace Tenancy.Server.Usage;
 
 /// <summary>Wire records of Tenancy's own billing API (/api/2, snake_case).</summary>

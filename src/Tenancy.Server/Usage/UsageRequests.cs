@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Http;
-using Tenancy.Server.Tenants;
 
 namespace Tenancy.Server.Usage;
 

@@ -1,9 +1,4 @@
 using System.Text.RegularExpressions;
-using Tenancy.Server.Access;
-using Tenancy.Server.Audit;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Tenants;
 
 namespace Tenancy.Server.Usage;
 

@@ -1,7 +1,3 @@
-using Dapper;
-using Tenancy.Server.Storage;
-using Tenancy.Server.Tenants;
-
 namespace Tenancy.Server.Usage;
 
 /// <summary>SQL for usage: ingestion, the current usage of tenants, subtree roll-ups and period reports.</summary>

@@ -1,5 +1,3 @@
-using Tenancy.Server.Tenants;
-
 namespace Tenancy.Server.Users;
 
 /// <summary>A person who logs in with a login and password. Belongs to one tenant; holds a role there.</summary>

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Tenancy.Server.Tenants;
 
 namespace Tenancy.Server.Users;
 

@@ -1,8 +1,3 @@
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Http;
-using Tenancy.Server.Tenants;
-
 namespace Tenancy.Server.Users;
 
 /// <summary>POST /api/2/users.</summary>

@@ -1,11 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Tenancy.Server.Access;
-using Tenancy.Server.Audit;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Errors;
-using Tenancy.Server.Storage;
-using Tenancy.Server.Tenants;
 
 namespace Tenancy.Server.Users;
 
@@ -87,19 +81,8 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
         FindAsync(caller, id, Operation.Read, ct);
 
     /// <summary>The user, if the access policy lets the caller do <paramref name="operation"/> to it.</summary>
-    private async Task<Result<User>> FindAsync(Caller caller, string id, Operation operation, CancellationToken ct)
-    {
-        if (Ids.Normalize(id) is not { } userId)
-        {
-            return new Invalid("user_id", "user_id must be a UUID.");
-        }
-
-        var user = await store.GetAsync(userId, ct);
-        var placement = user is null ? null : await tenants.PlaceAsync(user.TenantId, ct);
-        return user is null || placement is null ? new NotFound($"The user {userId} was not found.")
-            : AccessPolicy.Decide(caller, operation, Resource.User, userId, placement) is { } denied ? denied
-            : user;
-    }
+    private Task<Result<User>> FindAsync(Caller caller, string id, Operation operation, CancellationToken ct) =>
+        tenants.FindOwnedAsync(caller, operation, Resource.User, id, store.GetAsync, u => u.TenantId, ct);
 
     public async Task<Result<User>> UpdateAsync(
         Caller caller, string id, UserChanges changes, long expectedVersion, CancellationToken ct = default)

@@ -1,9 +1,3 @@
-using Dapper;
-using Tenancy.Server.Audit;
-using Tenancy.Server.Auth;
-using Tenancy.Server.Storage;
-using Tenancy.Server.Tenants;
-
 namespace Tenancy.Server.Users;
 
 /// <summary>SQL for users. Writes to an existing user are single conditional statements.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-using Tenancy.Tests.Infrastructure;
 using static Tenancy.Tests.Access.CaseContext;
 
 namespace Tenancy.Tests.Access;

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Access;
 
 /// <summary>Something made for one case alone (an API client to delete, a user to disable, a tenant to terminate).</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Access;
 
 /// <summary>

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Text.Json;
 using Tenancy.Server.Storage;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Access;
 

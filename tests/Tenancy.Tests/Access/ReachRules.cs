@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Tenancy.Tests.Access;
 
 public enum Dialect

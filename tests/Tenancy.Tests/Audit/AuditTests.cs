@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Audit;
 
 /// <summary>Every change leaves exactly one audit record, written with the change; the trail is read within reach.</summary>

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Tenancy.Server.Storage;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Auth;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Auth;
 
 /// <summary>The password grant for users: good and bad credentials, disabled users, suspended subtrees, scopes.</summary>

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tenancy.Server.Access;
 using Tenancy.Server.Auth;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Auth;
 

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Dapper;
-using Tenancy.Tests.Infrastructure;
 using Tenancy.Tests.Users;
 
 namespace Tenancy.Tests.Auth;

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Auth;
 
 /// <summary>The OAuth2 token endpoint (client credentials) and OpenID discovery.</summary>

@@ -1,8 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Auth;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Auth;
 
 /// <summary>The viewer role: every mutating endpoint of both dialects refuses it, reads work.</summary>

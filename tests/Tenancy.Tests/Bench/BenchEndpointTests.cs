@@ -1,6 +1,4 @@
-using System.Net;
 using Tenancy.Server.Bench;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Bench;
 

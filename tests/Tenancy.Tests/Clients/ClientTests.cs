@@ -1,18 +1,9 @@
-using System.Net;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Clients;
 
 /// <summary>API clients: creation with a one-time secret, listing, disabling, enabling and deleting.</summary>
 public abstract class ClientTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
-
-    private async Task<(Api Root, Subtree Tree)> SetUpAsync()
-    {
-        var root = await _server.RootAsync();
-        return (root, await root.BuildSubtreeAsync());
-    }
 
     /// <summary>The api_clients row as stored, every column as text.</summary>
     private async Task<string> StoredRowAsync(string clientId)
@@ -25,7 +16,7 @@ public abstract class ClientTests(ServerFixture fixture)
     [Fact]
     public async Task Create_Returns201WithASecret_ThatIsNotStoredInClear()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
 
         var created = await root.CreateClientAsync(tree.CustomerId);
 
@@ -55,7 +46,7 @@ public abstract class ClientTests(ServerFixture fixture)
     [Fact]
     public async Task List_ByTenantId_ReturnsTheTenantsClientsOnly()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var second = await root.CreateClientAsync(tree.CustomerId);
         var elsewhere = await root.CreateClientAsync(tree.UnitId);
 
@@ -71,7 +62,7 @@ public abstract class ClientTests(ServerFixture fixture)
     [Fact]
     public async Task Disable_RefusesItsTokenAtOnce_AndEnableLetsItBackIn()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var client = tree.CustomerAdmin;
         var path = $"/api/2/clients/{client.ClientId}";
 
@@ -92,7 +83,7 @@ public abstract class ClientTests(ServerFixture fixture)
     [Fact]
     public async Task Put_WithAnUnknownStatus_IsRefusedWith400_AndChangesNothing()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var path = $"/api/2/clients/{tree.CustomerAdmin.ClientId}";
 
         var error = await root.PutJsonAsync(path, new { status = "paused" }).ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
@@ -105,7 +96,7 @@ public abstract class ClientTests(ServerFixture fixture)
     [Fact]
     public async Task Delete_Returns204_AndItsTokenStopsWorking()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var client = tree.CustomerAdmin;
 
         var body = await root.DeleteAsync($"/api/2/clients/{client.ClientId}").ExpectAsync(HttpStatusCode.NoContent);
@@ -124,7 +115,7 @@ public abstract class ClientTests(ServerFixture fixture)
     [InlineData("""{"type": "api_client"}""", "token_endpoint_auth_method")]
     public async Task Create_WithABadField_IsRefusedWith400_AndCreatesNothing(string fields, string field)
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var body = fields.Replace("{", $$"""{"tenant_id": "{{tree.UnitId}}", """, StringComparison.Ordinal);
 
         var error = await root.PostJsonAsync("/api/2/clients", body).ExpectErrorAsync(HttpStatusCode.BadRequest, 400);

@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Tenancy.Server.Storage;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Hardening;
 

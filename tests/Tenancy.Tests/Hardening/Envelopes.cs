@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-
 namespace Tenancy.Tests.Hardening;
 
 /// <summary>Which error shape a response should have, and whether it has it.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Hardening;
 
 /// <summary>Length limits on string fields and query strings, refused in the dialect's envelope.</summary>

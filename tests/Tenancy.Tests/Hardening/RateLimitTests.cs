@@ -1,10 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using Tenancy.Server.Storage;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Hardening;
 

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Hardening;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Http;
 
 /// <summary>The served OpenAPI document and the browsable reference page (no storage involved: SQLite only).</summary>

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Http;
 

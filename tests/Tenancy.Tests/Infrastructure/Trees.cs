@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 
 namespace Tenancy.Tests.Infrastructure;
 
@@ -17,6 +15,20 @@ public sealed record Subtree(JsonElement Partner, JsonElement Customer, JsonElem
 /// <summary>Steps a test takes through the API to build and change its own part of the tree.</summary>
 public static class Trees
 {
+    /// <summary>The root's API with a new partner -> customer -> unit subtree of the calling test.</summary>
+    public static async Task<(Api Root, Subtree Tree)> RootWithSubtreeAsync(this TenancyServer server)
+    {
+        var root = await server.RootAsync();
+        return (root, await root.BuildSubtreeAsync());
+    }
+
+    /// <summary>The root's API with a new customer (under a new partner) of the calling test.</summary>
+    public static async Task<(Api Root, JsonElement Customer)> RootWithCustomerAsync(this TenancyServer server)
+    {
+        var root = await server.RootAsync();
+        return (root, await root.CreateCustomerAsync());
+    }
+
     /// <summary>Creates partner -> customer -> unit under <paramref name="parentId"/> (the root by default).</summary>
     public static async Task<Subtree> BuildSubtreeAsync(this Api admin, string? parentId = null)
     {

@@ -1,6 +1,4 @@
-using System.Net;
 using Tenancy.Server.Storage;
-using Tenancy.Tests.Infrastructure;
 using Tenancy.Tests.Usage;
 
 namespace Tenancy.Tests.Nse;

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using Tenancy.Server.Storage;
-using Tenancy.Tests.Infrastructure;
 using Tenancy.Tests.Usage;
 
 namespace Tenancy.Tests.Nse;

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Storage;
 

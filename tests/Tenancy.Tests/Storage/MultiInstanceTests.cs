@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
 using Tenancy.Server.Storage;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Storage;
 

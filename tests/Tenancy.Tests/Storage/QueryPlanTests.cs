@@ -6,7 +6,6 @@ using Tenancy.Server.Clients;
 using Tenancy.Server.Storage;
 using Tenancy.Server.Tenants;
 using Tenancy.Server.Usage;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Storage;
 

@@ -1,10 +1,8 @@
-using System.Net;
 using Dapper;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Tenancy.Server.Storage;
-using Tenancy.Tests.Infrastructure;
 using Tenancy.Tests.Users;
 
 namespace Tenancy.Tests.Storage;

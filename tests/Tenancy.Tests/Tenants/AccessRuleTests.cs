@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>ancestral_access (a barrier for the ancestors above the parent) and update_lock (1012).</summary>

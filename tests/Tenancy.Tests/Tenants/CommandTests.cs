@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Tenants;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Moves racing each other must never leave a cycle or a subtree whose paths disagree with its parents.</summary>

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Text;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Tenants;
 
@@ -9,12 +6,6 @@ namespace Tenancy.Tests.Tenants;
 public abstract class InputTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
-
-    private async Task<(Api Root, JsonElement Customer)> CustomerAsync()
-    {
-        var root = await _server.RootAsync();
-        return (root, await root.CreateCustomerAsync());
-    }
 
     /// <summary>A refused request must leave the tenant exactly as it was.</summary>
     private static async Task AssertUnchangedAsync(Api api, JsonElement before)
@@ -35,7 +26,7 @@ public abstract class InputTests(ServerFixture fixture)
     [InlineData("false")]
     public async Task Put_WithEnabledAsABooleanOrItsString_Suspends(string enabled)
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
 
         var updated = await root.PutTenantAsync(customer.Str("id"), $$"""{"enabled": {{enabled}}, "version": {{customer.Long("version")}}}""")
             .ExpectAsync(HttpStatusCode.OK);
@@ -53,7 +44,7 @@ public abstract class InputTests(ServerFixture fixture)
     [InlineData("""{"contact": "nobody", "version": 1}""", "contact")]
     public async Task Put_WithAFieldOfTheWrongShape_IsRefusedWith400_NamingTheField(string body, string field)
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
 
         var error = await root.PutTenantAsync(customer.Str("id"), body).ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
 
@@ -67,7 +58,7 @@ public abstract class InputTests(ServerFixture fixture)
     [InlineData("")]
     public async Task Put_WithABodyThatIsNotAJsonObject_IsRefusedWith400(string body)
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
 
         var error = await root.PutTenantAsync(customer.Str("id"), body).ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
 
@@ -78,7 +69,7 @@ public abstract class InputTests(ServerFixture fixture)
     [Fact]
     public async Task Put_WithABodyOverOneMebibyte_IsRefusedWith413()
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
         var body = $$"""{"name": "{{new string('a', (1 << 20) + 10)}}", "version": {{customer.Long("version")}}}""";
 
         var error = await root.PutTenantAsync(customer.Str("id"), body).ExpectErrorAsync(HttpStatusCode.RequestEntityTooLarge, 413);
@@ -90,7 +81,7 @@ public abstract class InputTests(ServerFixture fixture)
     [Fact]
     public async Task Put_WithAPlainTextBody_IsRefusedWith415()
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
         using var content = new StringContent($$"""{"name": "plain", "version": {{customer.Long("version")}}}""", Encoding.UTF8, "text/plain");
 
         await root.Http.PutAsync($"/api/2/tenants/{customer.Str("id")}", content, TestContext.Current.CancellationToken).ExpectErrorAsync(HttpStatusCode.UnsupportedMediaType, 415);
@@ -101,7 +92,7 @@ public abstract class InputTests(ServerFixture fixture)
     [Fact]
     public async Task Put_WithANulCharacterInAString_IsRefusedWith400()
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
 
         var error = await root.PutTenantAsync(customer.Str("id"), new { name = "a\u0000b", version = customer.Long("version") })
             .ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
@@ -113,7 +104,7 @@ public abstract class InputTests(ServerFixture fixture)
     [Fact]
     public async Task Put_WithUnknownKeys_IgnoresThem_AndAppliesTheRest()
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
 
         var updated = await root.PutTenantAsync(customer.Str("id"), new { name = "known", favourite_colour = "teal", version = customer.Long("version") })
             .ExpectAsync(HttpStatusCode.OK);
@@ -126,7 +117,7 @@ public abstract class InputTests(ServerFixture fixture)
     [Fact]
     public async Task Post_WithUnknownKeysAndLooseTypes_CreatesTheTenant()
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
 
         var created = await root.PostJsonAsync("/api/2/tenants", new { name = "loose", kind = "unit", parent_id = customer.Str("id"), enabled = "true", shoe_size = 44 })
             .ExpectAsync(HttpStatusCode.Created);
@@ -172,7 +163,7 @@ public abstract class InputTests(ServerFixture fixture)
     [Fact]
     public async Task AWrongMethod_Is405WithTheEnvelope()
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
         using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/2/tenants/{customer.Str("id")}") { Content = Api.Json(new { name = "patched" }) };
 
         var error = await root.Http.SendAsync(request, TestContext.Current.CancellationToken).ExpectErrorAsync(HttpStatusCode.MethodNotAllowed, 405);
@@ -187,7 +178,7 @@ public abstract class InputTests(ServerFixture fixture)
     [InlineData("eyJhbGciOiJub25lIn0.eyJjbGllbnRfaWQiOiJ4In0.")]
     public async Task ARequestWithoutAValidBearerToken_Is401WithTheEnvelope(string? token)
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
         using var http = token is null ? _server.Anonymous() : _server.WithBearer(token);
 
         using var response = await http.GetAsync($"/api/2/tenants/{customer.Str("id")}", TestContext.Current.CancellationToken);

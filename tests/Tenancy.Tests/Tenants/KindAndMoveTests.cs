@@ -1,6 +1,3 @@
-using System.Net;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Which kind may hold which, and moving a tenant (PUT parent_id) with its subtree.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Suspend, reactivate and terminate, as the Acronis walkthrough does them, and the rules at their edges.</summary>

@@ -1,8 +1,5 @@
 using System.Buffers.Text;
-using System.Net;
 using System.Text;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Tenants;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Tenancy.Server.Storage;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Tenants;
 

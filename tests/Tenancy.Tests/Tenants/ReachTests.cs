@@ -1,6 +1,3 @@
-using System.Net;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>A token reaches its own tenant and that tenant's subtree, nothing above or beside it.</summary>

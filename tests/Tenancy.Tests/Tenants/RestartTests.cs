@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using Tenancy.Server.Storage;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Tenants;
 

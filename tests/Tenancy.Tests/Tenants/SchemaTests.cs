@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
 using Xunit.Sdk;
 
 namespace Tenancy.Tests.Tenants;

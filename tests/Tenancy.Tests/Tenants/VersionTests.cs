@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Tenants;
 
 /// <summary>Optimistic concurrency: every change quotes the version it was based on.</summary>
@@ -9,16 +5,10 @@ public abstract class VersionTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
 
-    private async Task<(Api Root, JsonElement Customer)> CustomerAsync()
-    {
-        var root = await _server.RootAsync();
-        return (root, await root.CreateCustomerAsync());
-    }
-
     [Fact]
     public async Task Put_WithAStaleVersion_IsRefusedWith1001_AndTellsTheCurrentVersion()
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
         var id = customer.Str("id");
         var renamed = await root.PutTenantAsync(id, new { name = "first", version = customer.Long("version") }).ExpectAsync(HttpStatusCode.OK);
 
@@ -34,7 +24,7 @@ public abstract class VersionTests(ServerFixture fixture)
     [Fact]
     public async Task Put_WithoutAVersion_IsRefusedWith400_AndChangesNothing()
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
         var id = customer.Str("id");
 
         var error = await root.PutTenantAsync(id, new { name = "no version" }).ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
@@ -48,7 +38,7 @@ public abstract class VersionTests(ServerFixture fixture)
     [Fact]
     public async Task Put_WithTheVersionAsAString_IsAccepted()
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
         var version = customer.Long("version");
 
         var updated = await root.PutTenantAsync(customer.Str("id"), new { name = "string version", version = version.ToString(System.Globalization.CultureInfo.InvariantCulture) })
@@ -66,7 +56,7 @@ public abstract class VersionTests(ServerFixture fixture)
     [InlineData("null")]
     public async Task Put_WithAVersionThatIsNotANonNegativeInteger_IsRefusedWith400(string version)
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
         var id = customer.Str("id");
 
         var error = await root.PutTenantAsync(id, $$"""{"name": "bad version", "version": {{version}}}""")
@@ -83,7 +73,7 @@ public abstract class VersionTests(ServerFixture fixture)
     [InlineData("?version=-1")]
     public async Task Delete_WithoutAUsableVersion_IsRefusedWith400_AndKeepsTheTenant(string query)
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
         var id = customer.Str("id");
         var disabled = await root.SetEnabledAsync(id, false);
 
@@ -96,7 +86,7 @@ public abstract class VersionTests(ServerFixture fixture)
     [Fact]
     public async Task Delete_WithAStaleVersion_IsRefusedWith409_AndKeepsTheTenant()
     {
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
         var id = customer.Str("id");
         var disabled = await root.SetEnabledAsync(id, false);
 
@@ -111,7 +101,7 @@ public abstract class VersionTests(ServerFixture fixture)
     public async Task ParallelPuts_QuotingTheSameVersion_LetExactlyOneWin()
     {
         const int writers = 8;
-        var (root, customer) = await CustomerAsync();
+        var (root, customer) = await _server.RootWithCustomerAsync();
         var id = customer.Str("id");
         var version = customer.Long("version");
         var clients = Enumerable.Range(0, writers).Select(_ => _server.WithBearer(root.Http.DefaultRequestHeaders.Authorization!.Parameter!)).ToList();

@@ -1,9 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using Tenancy.Server.Storage;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Usage;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net;
 using Tenancy.Server.Storage;
-using Tenancy.Tests.Infrastructure;
 
 namespace Tenancy.Tests.Usage;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Tenancy.Tests.Infrastructure;
-
 namespace Tenancy.Tests.Users;
 
 /// <summary>Users: create, read, update with versions, delete, logins, passwords, /users/me and a tenant's users.</summary>
@@ -9,16 +5,10 @@ public abstract class UserTests(ServerFixture fixture)
 {
     private readonly TenancyServer _server = fixture.Server;
 
-    private async Task<(Api Root, Subtree Tree)> SetUpAsync()
-    {
-        var root = await _server.RootAsync();
-        return (root, await root.BuildSubtreeAsync());
-    }
-
     [Fact]
     public async Task Create_ReturnsTheUser_WithVersion1_AndGetShowsTheSame()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var login = People.NewLogin();
 
         var created = await root.CreateUserAsync(tree.CustomerId, login, role: "viewer");
@@ -38,7 +28,7 @@ public abstract class UserTests(ServerFixture fixture)
     [Fact]
     public async Task Update_QuotingTheVersion_AppliesAndBumpsIt_AndAStaleVersionIs409WithTheCurrentOne()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var user = await root.CreateUserAsync(tree.CustomerId);
         var path = $"/api/2/users/{user.Str("id")}";
 
@@ -57,7 +47,7 @@ public abstract class UserTests(ServerFixture fixture)
     [Fact]
     public async Task Update_ThatChangesNothing_BumpsNoVersion_AndWritesNoAuditRecord()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var user = await root.CreateUserAsync(tree.CustomerId, role: "viewer");
         var path = $"/api/2/users/{user.Str("id")}";
 
@@ -73,7 +63,7 @@ public abstract class UserTests(ServerFixture fixture)
     [Fact]
     public async Task ParallelUpdates_QuotingTheSameVersion_ExactlyOneWins()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var user = await root.CreateUserAsync(tree.CustomerId);
         var path = $"/api/2/users/{user.Str("id")}";
 
@@ -98,7 +88,7 @@ public abstract class UserTests(ServerFixture fixture)
     [Fact]
     public async Task Delete_OfAnEnabledUser_Is400_AndOfADisabledOneQuotingItsVersion_RemovesIt()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var user = await root.CreateUserAsync(tree.CustomerId);
         var path = $"/api/2/users/{user.Str("id")}";
 
@@ -115,7 +105,7 @@ public abstract class UserTests(ServerFixture fixture)
     [Fact]
     public async Task Logins_AreUniqueInstallationWide_WithoutRegardToCase_AndCheckLoginTellsIt()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var other = await root.BuildSubtreeAsync();
         var login = People.NewLogin();
         await root.CheckLoginAsync(login).ExpectAsync(HttpStatusCode.NoContent);
@@ -141,7 +131,7 @@ public abstract class UserTests(ServerFixture fixture)
     [InlineData("LOGIN", "not_login")]
     public async Task SetPassword_AgainstThePolicy_Is400NamingTheRule_AndSetsNothing(string password, string rule)
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var login = "Login-" + Guid.NewGuid().ToString("N")[..10];
         var user = await root.CreateUserAsync(tree.CustomerId, login);
         password = password == "LOGIN" ? login.ToLowerInvariant() : password;
@@ -157,7 +147,7 @@ public abstract class UserTests(ServerFixture fixture)
     [Fact]
     public async Task SetPassword_StoresAStandardHash_NeverTheClearText_AndActivatesTheUser()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var user = await root.CreateUserAsync(tree.CustomerId);
 
         await root.SetPasswordAsync(user.Str("id"), People.Password).ExpectAsync(HttpStatusCode.NoContent);
@@ -172,7 +162,7 @@ public abstract class UserTests(ServerFixture fixture)
     [Fact]
     public async Task Me_ForAUserToken_ShowsTheUserAndItsTenant_AndForAClientTokenIs403()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var (user, session) = await root.CreateUserAndLoginAsync(tree.CustomerId);
 
         var me = await session.GetAsync("/api/2/users/me").ExpectAsync(HttpStatusCode.OK);
@@ -187,7 +177,7 @@ public abstract class UserTests(ServerFixture fixture)
     [Fact]
     public async Task TenantUsers_ListsTheIdsOfTheTenantsOwnUsers_WithinReachOnly()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var first = await root.CreateUserAsync(tree.CustomerId);
         var second = await tree.CustomerAdmin.CreateUserAsync(tree.CustomerId);
         await root.CreateUserAsync(tree.UnitId);
@@ -203,7 +193,7 @@ public abstract class UserTests(ServerFixture fixture)
     [Fact]
     public async Task Terminate_DeletesTheSubtreesUsers_AndTheirTokensStopWorking()
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var (unitUser, unitSession) = await root.CreateUserAndLoginAsync(tree.UnitId);
         await unitSession.GetAsync("/api/2/users/me").ExpectAsync(HttpStatusCode.OK);
 
@@ -226,7 +216,7 @@ public abstract class UserTests(ServerFixture fixture)
     [InlineData("""{"tenant_id": "not-a-uuid", "login": "LOGIN", "contact": {"email": "a@b.c"}}""", "tenant_id")]
     public async Task Create_WithBadInput_Is400NamingTheField_AndCreatesNothing(string body, string field)
     {
-        var (root, tree) = await SetUpAsync();
+        var (root, tree) = await _server.RootWithSubtreeAsync();
         var login = People.NewLogin();
         body = body.Replace("TENANT", tree.UnitId, StringComparison.Ordinal).Replace("LOGIN", login, StringComparison.Ordinal);
 
