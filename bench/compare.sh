@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # Two commits side by side, as ratios measured in the same run on the same data:
 #   bench/compare.sh OLD_REF NEW_REF [--tenants 100000] [--providers sqlite,postgres] [--rounds 5]
-#                    [--duration 5s] [--threads 1] [--connections 16]
+#                    [--duration 5s] [--threads 1] [--connections 16] [-- SERVER_SETTING...]
 # Builds both refs (Release) in a temporary directory. Per provider: seeds one store with OLD_REF's
 # seeder and copies it (SQLite: the file; PostgreSQL: CREATE DATABASE ... TEMPLATE), so both builds
 # serve the same rows; starts both servers at once in bench mode (each applies its own pending
 # migrations to its copy); warms both up; then runs ROUNDS rounds of the ceiling, S1 and S2 with
 # bench/wrk's scripts, old and new back to back, the order alternating from round to round. S2 renames
 # a fresh slice of rename-ids.txt in every round, since the script assumes each tenant is at version 1.
+# Settings after "--" go to both servers (e.g. --Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware=Warning).
 # Prints a markdown table (medians over the rounds, new/old ratios); raw lines stay in
 # bench/results/compare/<provider>/results.jsonl (not committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { sed -n 2,3p "$0" >&2; exit 2; }
 OLD_REF=$1; NEW_REF=$2; shift 2
-TENANTS=100000; PROVIDERS=sqlite,postgres; ROUNDS=5; DURATION=5s; THREADS=1; CONNECTIONS=16
+TENANTS=100000; PROVIDERS=sqlite,postgres; ROUNDS=5; DURATION=5s; THREADS=1; CONNECTIONS=16; SERVER_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --) shift; SERVER_ARGS=("$@"); break ;;
     --tenants) TENANTS=$2 ;;
     --providers) PROVIDERS=$2 ;;
     --rounds) ROUNDS=$2 ;;
@@ -55,7 +57,7 @@ start() {
   local b=$1 port; port=$(free_port); BASE[$b]=http://127.0.0.1:$port
   (cd "$DIR" && exec dotnet "$WORK/$b/src/Tenancy.Server/bin/Release/net10.0/Tenancy.Server.dll" --urls "${BASE[$b]}" \
     --Tenancy:Storage:Provider="$PROVIDER" --Tenancy:Storage:ConnectionString="$2" --Tenancy:Bench:Enabled=true \
-    --Tenancy:RateLimits:Enabled=false --Logging:LogLevel:Default=Warning >"$DIR/server-$b.log" 2>&1) &
+    --Tenancy:RateLimits:Enabled=false --Logging:LogLevel:Default=Warning "${SERVER_ARGS[@]}" >"$DIR/server-$b.log" 2>&1) &
   PID[$b]=$!
   for _ in $(seq 1 300); do curl -sf "${BASE[$b]}/healthz" >/dev/null && break; sleep 0.2; done
   curl -sf "${BASE[$b]}/healthz" >/dev/null || { echo "$b server did not start:"; cat "$DIR/server-$b.log"; exit 1; }
@@ -110,7 +112,7 @@ for PROVIDER in ${PROVIDERS//,/ }; do
 done
 
 echo
-echo "old = $OLD, new = $NEW; $TENANTS tenants; wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS interleaved rounds"
+echo "old = $OLD, new = $NEW; $TENANTS tenants; wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS interleaved rounds${SERVER_ARGS:+; server settings: ${SERVER_ARGS[*]}}"
 echo "(medians over the rounds; new/old = ratio of the medians, per round = the paired ratios of each round;"
 echo " the ceiling is the same code in both builds, so its ratio shows how far the noise alone goes)"
 echo
