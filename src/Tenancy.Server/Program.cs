@@ -1,7 +1,10 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Tenancy.Server.Bench;
+using Tenancy.Server.Catalog;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Nse;
+using Tenancy.Server.Pricing;
 using Tenancy.Server.Usage;
 using Tenancy.Server.Users;
 
@@ -18,6 +21,9 @@ builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(Stor
 builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection(BootstrapOptions.Section));
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 builder.Services.AddSingleton(TimeProvider.System);
+
+builder.Services.Configure<CatalogOptions>(builder.Configuration.GetSection(CatalogOptions.Section));
+builder.Services.AddSingleton(sp => CatalogFile.Load(sp.GetRequiredService<IOptions<CatalogOptions>>().Value, AppContext.BaseDirectory));
 builder.Services.AddSingleton<Database>();
 builder.Services.AddSingleton<StoreInitializer>();
 builder.Services.AddSingleton<TenantStore>();
@@ -34,11 +40,27 @@ builder.Services.Configure<PasswordOptions>(builder.Configuration.GetSection(Pas
 builder.Services.AddSingleton<Passwords>();
 builder.Services.AddSingleton<UserStore>();
 builder.Services.AddSingleton<UserService>();
+builder.Services.AddSingleton<ApplicationStore>();
+builder.Services.AddSingleton<ApplicationService>();
+builder.Services.AddSingleton<PricingStore>();
+builder.Services.AddSingleton<PricingService>();
 builder.Services.AddTenancyAuth(builder.Configuration);
 builder.Services.AddTenancyRateLimits(builder.Configuration);
 builder.Services.AddTenancyOpenApi();
 
 var app = builder.Build();
+try
+{
+    // The catalog is read and checked once, before anything else: a bad file stops the start, naming its line.
+    app.Services.GetRequiredService<ServiceCatalog>();
+}
+catch (CatalogException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Environment.ExitCode = 1;
+    return;
+}
+
 if (args.FirstOrDefault() == "migrate")
 {
     // `Tenancy.Server migrate`: apply the migrations and exit, for deployments that migrate explicitly.
@@ -66,6 +88,8 @@ app.MapAudit();
 app.MapUsers();
 app.MapSubscriptions();
 app.MapUsage();
+app.MapApplications();
+app.MapPricing();
 app.MapNse();
 app.MapBench();
 

@@ -132,6 +132,8 @@ public static class AccessPolicy
         Resource.User => "user",
         Resource.Subscription => "subscription",
         Resource.Usage => "usage record",
+        Resource.Application => "application",
+        Resource.Pricing => "pricing setting",
         _ => "audit record",
     };
 

@@ -34,6 +34,12 @@ public enum Resource
     Subscription,
     Usage,
     Audit,
+
+    /// <summary>The applications turned on for a tenant (bindings).</summary>
+    Application,
+
+    /// <summary>A tenant's pricing settings (mode, currency).</summary>
+    Pricing,
 }
 
 /// <summary>

@@ -110,7 +110,7 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
             BrandUuid = parent.BrandUuid,
             DefaultIdpId = Ids.Normalize(request.DefaultIdpId) ?? parent.DefaultIdpId,
             MfaStatus = "disabled",
-            PricingMode = parent.PricingMode,
+            PricingMode = Pricing.PricingService.Trial, // a new tenant starts in trial, as in the original API
             Contact = contact is null ? null : ContactJson.Serialize(contact),
             Code = request.Code,
             ZuoraAccountName = request.ZuoraAccountName,

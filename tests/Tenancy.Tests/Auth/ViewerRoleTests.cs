@@ -22,6 +22,9 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
         { "POST", "/api/2/tenants/{customer}/subscriptions", """{"number": "A-S99999999999"}""" },
         { "POST", "/api/2/subscriptions/{subscription}/commitments", """{"service_level": "premium", "committed": 5}""" },
         { "POST", "/api/2/usage", """{"items": [{"tenant_id": "{customer}", "subscription": "{subscription}", "service_level": "premium", "consumed": 1, "timestamp": "2026-01-01T00:00:00Z"}]}""" },
+        { "POST", "/api/2/applications/8aaf366b-fe24-4f25-93b3-bd729c86cc95/bindings/tenants/{unit}", "" },
+        { "DELETE", "/api/2/applications/cc29685d-a9ca-3e87-a83d-069f18b588f0/bindings/tenants/{unit}", "" },
+        { "PUT", "/api/2/tenants/{unit}/pricing", """{"mode": "production", "version": 1}""" },
         { "POST", "/api/v2.1/tenants", """{"code": "t_viewer", "name": "x", "parent_id": "{partner}"}""" },
         { "PUT", "/api/v2.1/tenants/{unit}", """{"name": "renamed"}""" },
         { "DELETE", "/api/v2.1/tenants/{unit}", "" },
@@ -44,6 +47,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
                 $"/api/2/tenants/{Tree.UnitId}", $"/api/2/tenants/{Tree.PartnerId}/children", $"/api/2/tenants/{Tree.UnitId}/users",
                 $"/api/2/clients?tenant_id={Tree.UnitId}", $"/api/2/users/{User.Str("id")}", $"/api/2/subscriptions/{Subscription}",
                 $"/api/2/tenants/{Tree.CustomerId}/subscriptions", $"/api/2/subscriptions/{Subscription}/commitments",
+                $"/api/2/tenants/{Tree.UnitId}/applications", $"/api/2/tenants/{Tree.UnitId}/pricing",
             })
             {
                 var body = await Root.GetAsync(path).ExpectAsync(HttpStatusCode.OK);
@@ -63,6 +67,13 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
         var user = await root.CreateUserAsync(tree.UnitId);
         var number = $"A-S{Random.Shared.NextInt64(10_000_000_000, 99_999_999_999)}";
         await root.PostJsonAsync($"/api/2/tenants/{tree.CustomerId}/subscriptions", new { number }).ExpectAsync(HttpStatusCode.Created);
+        foreach (var tenant in new[] { tree.PartnerId, tree.CustomerId, tree.UnitId })
+        {
+            // The object storage application on down to the unit, for the viewer to try turning it off.
+            await root.Http.PostAsync($"/api/2/applications/cc29685d-a9ca-3e87-a83d-069f18b588f0/bindings/tenants/{tenant}", null, TestContext.Current.CancellationToken)
+                .ExpectAsync(HttpStatusCode.NoContent);
+        }
+
         return new Setup(root, tree, client, user, number);
     }
 

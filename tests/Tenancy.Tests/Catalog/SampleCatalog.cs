@@ -1,0 +1,11 @@
+namespace Tenancy.Tests.Catalog;
+
+/// <summary>The ids of the sample catalog's applications (src/Tenancy.Server/Catalog/catalog.json).</summary>
+public static class SampleCatalog
+{
+    public const string Platform = "6e1a2c8e-0d3b-4c55-9c1e-2f3a4b5c6d01";
+    public const string Backup = "8aaf366b-fe24-4f25-93b3-bd729c86cc95";
+    public const string ObjectStorage = "cc29685d-a9ca-3e87-a83d-069f18b588f0";
+
+    public static string Binding(string application, string tenant) => $"/api/2/applications/{application}/bindings/tenants/{tenant}";
+}
