@@ -13,6 +13,12 @@ public sealed record MatrixCase(string Name, Res Resource, Op Op, Dialect Dialec
     /// <summary>The answer the rules give; by default <see cref="ReachRules.Expect"/> for the case's resource and operation.</summary>
     public Func<MatrixModel, Principal, string, Outcome>? Rule { get; init; }
 
+    /// <summary>
+    /// True for a case whose effect reaches below its target (a tenant disabled, an application turned off):
+    /// it runs after the others, one at a time.
+    /// </summary>
+    public bool RunsAlone { get; init; } = Resource == Res.Tenant && Op == Op.Disable;
+
     /// <summary>Whether the case is sent for this principal and target tenant.</summary>
     public Func<MatrixModel, Principal, string, bool> AppliesTo { get; init; } = static (_, _, _) => true;
 

@@ -21,7 +21,7 @@ public abstract class ReachMatrixTests(ServerFixture fixture, ITestOutputHelper 
     }
 
     public static IEnumerable<MatrixCase> Cases() =>
-        [.. TenantCases.All(), .. ClientAndUserCases.All(), .. BillingAndAuditCases.All()];
+        [.. TenantCases.All(), .. ClientAndUserCases.All(), .. BillingAndAuditCases.All(), .. ApplicationAndPricingCases.All()];
 
     [Fact]
     public async Task EveryPrincipal_OnEveryResourceOfEveryTenant_ForEveryOperation_GetsWhatTheRulesSay()
@@ -48,7 +48,8 @@ public abstract class ReachMatrixTests(ServerFixture fixture, ITestOutputHelper 
         output.WriteLine($"built the tree, principals and {plan.Count(p => p.Victim is not null)} victims in {clock.Elapsed.TotalSeconds:F1} s");
 
         // Cases on different tenants touch different rows, so they run side by side; disabling a tenant
-        // locks out the principals below it, so those cases run alone afterwards.
+        // locks out the principals below it (and turning an application off turns it off below), so those
+        // cases run alone afterwards.
         var mismatches = new ConcurrentDictionary<int, (string Case, string Text)>();
         async ValueTask Run(int index)
         {
@@ -59,7 +60,7 @@ public abstract class ReachMatrixTests(ServerFixture fixture, ITestOutputHelper 
             }
         }
 
-        bool DisablesTenant(int i) => plan[i].Case is { Resource: Res.Tenant, Op: Op.Disable };
+        bool DisablesTenant(int i) => plan[i].Case.RunsAlone;
         var byTarget = Enumerable.Range(0, plan.Count).Where(i => !DisablesTenant(i)).GroupBy(i => plan[i].Target);
         await Parallel.ForEachAsync(byTarget, Parallel4, async (group, _) =>
         {

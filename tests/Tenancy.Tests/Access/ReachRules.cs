@@ -17,6 +17,8 @@ public enum Res
     Subscription,
     Usage,
     Audit,
+    Application,
+    Pricing,
 }
 
 public enum Op

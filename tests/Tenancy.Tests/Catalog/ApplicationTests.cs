@@ -182,7 +182,7 @@ public abstract class ApplicationTests(StorageProvider provider) : ServerTests(p
         return (partner.Str("id"), await root.CreateClientAndLoginAsync(partner.Str("id")));
     }
 
-    private static Task<HttpResponseMessage> PostAsync(Api api, string path) => api.Http.PostAsync(path, null);
+    private static Task<HttpResponseMessage> PostAsync(Api api, string path) => api.Http.PostAsync(path, null, TestContext.Current.CancellationToken);
 
     private static async Task<List<string>> OnAsync(Api api, string tenantId) =>
         Ids(await api.GetAsync($"/api/2/tenants/{tenantId}/applications").ExpectAsync(HttpStatusCode.OK));
