@@ -97,16 +97,18 @@ public sealed class ClientService(ClientStore clients, TenantService tenants, Ti
     {
         if (ids is not null)
         {
-            var found = new List<ApiClient>();
-            foreach (var client in await clients.ByIdsAsync(ids, ct))
+            // The policy decides once per tenant of the listed clients, not once per client.
+            var rows = await clients.ByIdsAsync(ids, ct);
+            var readable = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var owner in rows.Select(c => c.TenantId).Distinct(StringComparer.Ordinal))
             {
-                if (await tenants.DecideAsync(caller, Operation.Read, Resource.Client, client.Id, client.TenantId, ct) is null)
+                if ((await tenants.AuthorizeAsync(caller, owner, Operation.Read, Resource.Client, ct)).IsOk)
                 {
-                    found.Add(client);
+                    readable.Add(owner);
                 }
             }
 
-            return found;
+            return Result([.. rows.Where(c => readable.Contains(c.TenantId))]);
         }
 
         var tenant = await tenants.AuthorizeAsync(caller, tenantId ?? caller.TenantId, Operation.Read, Resource.Client, ct);

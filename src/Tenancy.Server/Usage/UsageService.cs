@@ -92,7 +92,7 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
             return new Invalid("effective_from", "effective_from must not be in the future.");
         }
 
-        var found = await FindSubscriptionAsync(caller, number, Operation.Change, ct);
+        var found = await FindSubscriptionAsync(caller, number, Operation.Create, ct);
         if (!found.IsOk)
         {
             return found.Error;
@@ -136,7 +136,7 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
         var allowed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var tenantId in owners.Values.Select(o => o.TenantId).Distinct(StringComparer.Ordinal))
         {
-            if ((await tenants.AuthorizeAsync(caller, tenantId, Operation.Change, Resource.Usage, ct)).IsOk)
+            if ((await tenants.AuthorizeAsync(caller, tenantId, Operation.Create, Resource.Usage, ct)).IsOk)
             {
                 allowed.Add(tenantId);
             }
