@@ -40,6 +40,9 @@ public enum Resource
 
     /// <summary>A tenant's pricing settings (mode, currency).</summary>
     Pricing,
+
+    /// <summary>A usage report of a tenant (its configuration and stored files).</summary>
+    Report,
 }
 
 /// <summary>
