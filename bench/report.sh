@@ -47,14 +47,16 @@ for PROVIDER in ${PROVIDERS//,/ }; do
   fi
 
   PORT=$(free_port); BASE=http://127.0.0.1:$PORT
+  CLIENT_ID=$(python3 -c 'import uuid; print(uuid.uuid4())'); SECRET=bench-$(python3 -c 'import uuid; print(uuid.uuid4().hex)')
   (cd "$DIR" && exec dotnet "$SERVER_DLL" --urls "$BASE" --Tenancy:Storage:Provider="$PROVIDER" \
-    --Tenancy:Storage:ConnectionString="$CS" --Tenancy:RateLimits:Enabled=false --Logging:LogLevel:Default=Warning \
+    --Tenancy:Storage:ConnectionString="$CS" --Tenancy:Bootstrap:ClientId="$CLIENT_ID" --Tenancy:Bootstrap:ClientSecret="$SECRET" \
+    --Tenancy:RateLimits:Enabled=false --Logging:LogLevel:Default=Warning \
     --Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware=Warning >"$DIR/server.log" 2>&1) &
   SERVER_PID=$!
   for _ in $(seq 1 150); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.2; done
   curl -sf "$BASE/healthz" >/dev/null || { echo "server did not start:"; cat "$DIR/server.log"; exit 1; }
 
-  python3 bench/report/measure.py --base "$BASE" --credentials "$DIR/data/bootstrap-credentials.json" \
+  python3 bench/report/measure.py --base "$BASE" --client "$CLIENT_ID:$SECRET" \
     --customers "$CUSTOMERS" --runs "$RUNS" --provider "$PROVIDER"
 
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""

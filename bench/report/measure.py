@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 args = argparse.ArgumentParser()
-for name in ("base", "credentials", "provider"):
+for name in ("base", "client", "provider"):
     args.add_argument("--" + name, required=True)
 args.add_argument("--customers", type=int, default=10000)
 args.add_argument("--runs", type=int, default=3)
@@ -35,10 +35,8 @@ def call(method, path, body=None, token=None, form=None, basic=None):
         return response.headers.get("Content-Type", ""), (json.loads(text) if text and b"json" in response.headers.get("Content-Type", "").encode() else text)
 
 
-creds = json.load(open(a.credentials))
-token = call("POST", "/api/2/idp/token", form="grant_type=client_credentials",
-             basic=f"{creds['client_id']}:{creds['client_secret']}")[1]["access_token"]
-root = call("GET", f"/api/2/clients/{creds['client_id']}", token=token)[1]["tenant_id"]
+token = call("POST", "/api/2/idp/token", form="grant_type=client_credentials", basic=a.client)[1]["access_token"]
+root = call("GET", f"/api/2/clients/{a.client.split(':')[0]}", token=token)[1]["tenant_id"]
 partner = call("POST", "/api/2/tenants", {"name": "Report bench partner", "kind": "partner", "parent_id": root}, token)[1]["id"]
 
 started = time.monotonic()
