@@ -55,8 +55,20 @@ public sealed record ReportJson(
     public static ReportJson From(Report r) => new(
         r.Id, r.Version, r.ResultAction, r.RecipientList,
         new ReportParametersJson(r.TenantId, r.Level, r.FormatList, r.Kind,
-            new ReportPeriodJson(r.PeriodStart ?? r.GenerationDate, r.PeriodEnd ?? r.GenerationDate), r.HideZeroUsage, r.ShowSkus),
+            PeriodOf(r), r.HideZeroUsage, r.ShowSkus),
         new ReportScheduleJson(r.ScheduleType, r.Enabled), r.GenerationDate);
+
+    /// <summary>The period asked for; for a monthly report, the month its next run covers.</summary>
+    private static ReportPeriodJson PeriodOf(Report r)
+    {
+        if (r.PeriodStart is not null && r.PeriodEnd is not null)
+        {
+            return new ReportPeriodJson(r.PeriodStart, r.PeriodEnd);
+        }
+
+        var next = ReportPeriod.Parse(r.GenerationDate) ?? DateOnly.MinValue.AddMonths(1);
+        return new ReportPeriodJson(ReportPeriod.Format(next.AddMonths(-1)), ReportPeriod.Format(next.AddDays(-1)));
+    }
 }
 
 public sealed record ReportParametersJson(

@@ -26,7 +26,8 @@ public sealed class ReportService(TenantService tenants, ReportStore store, Repo
         }
 
         var monthly = body.Schedule!.Type == ReportValues.Monthly;
-        ReportPeriod? period = null;
+        // A one-time usage_current report is stamped with the month so far; a monthly one with no period (each run has its own).
+        ReportPeriod? period = monthly ? null : new ReportPeriod(ReportPeriod.MonthOf(today), today);
         if (!monthly && p.Kind == ReportValues.UsageSummary)
         {
             var asked = PeriodOf(p.Period, today);
@@ -56,7 +57,7 @@ public sealed class ReportService(TenantService tenants, ReportStore store, Repo
             GenerationDate = ReportPeriod.Format(monthly ? NextMonth(today) : today), CreatedAt = now,
         };
         report = monthly && report.Enabled ? WithNextRun(report, nextRun) : report;
-        var pending = monthly ? [] : Pending(report, period ?? new ReportPeriod(ReportPeriod.MonthOf(today), today), now);
+        var pending = period is null ? [] : Pending(report, period, now);
         var audit = new AuditEntry(caller, "report.create", "report", report.Id, placed.Value.Tenant.Path, null, Fields(report));
         await store.InsertAsync(report, pending, audit, now, ct);
         signal.Wake();

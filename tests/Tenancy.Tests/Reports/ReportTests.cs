@@ -166,6 +166,7 @@ public abstract class ReportTests(StorageProvider provider) : ReportTest(provide
             .ExpectErrorAsync(HttpStatusCode.BadRequest, 1027);
 
         Assert.Equal(firstOfNextMonth, monthly.Str("generation_date"));
+        Assert.Equal(DateTime.UtcNow.ToString("yyyy-MM-01"), monthly.GetProperty("parameters").GetProperty("period").Str("start"));
         Assert.Equal(2, changed.Long("version"));
         Assert.Equal("direct_partners", changed.GetProperty("parameters").Str("level"));
         Assert.True(changed.GetProperty("parameters").Bool("hide_zero_usage"));
