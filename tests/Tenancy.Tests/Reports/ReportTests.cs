@@ -128,6 +128,28 @@ public abstract class ReportTests(StorageProvider provider) : ReportTest(provide
     }
 
     [Fact]
+    public async Task SummaryReport_ShowsADeletedTenantsUsageOfThePeriod_WithDeletedAt_CurrentReportDoesNot()
+    {
+        var (partnerId, partner) = await PartnerAsync();
+        var gone = (await CreateNseAsync(partner, partnerId, name: "Gone")).Str("id");
+        var number = await SubscribeAsync(partner, gone);
+        await PushAsync(partner, Sample(gone, number, "standard", 6, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        using (var deleted = await partner.DeleteAsync($"/api/v2.1/tenants/{gone}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        var summary = JsonDocument.Parse((await ProduceAsync(partner, Body(partnerId, kind: "usage_summary", format: "json_v2_0", hideZero: true))).Text).RootElement;
+        var current = Lines((await ProduceAsync(partner, Body(partnerId, hideZero: true))).Text);
+
+        var item = Assert.Single(summary.GetProperty("items").EnumerateArray());
+        Assert.Equal(gone, item.Str("tenant_id"));
+        Assert.Equal(6, item.GetProperty("value").GetDouble());
+        Assert.Equal(JsonValueKind.String, item.GetProperty("deleted_at").ValueKind);
+        Assert.Empty(current);
+    }
+
+    [Fact]
     public async Task Get_AndTheTenantsList_ShowTheReport_AndAnotherPartnerGets403()
     {
         var (partnerId, partner) = await PartnerAsync();
