@@ -43,8 +43,13 @@ public sealed partial class ActivationSender(
                     }
                 }
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception e)
             {
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 LogStoreFault(log, e);
             }
 
@@ -78,26 +83,33 @@ public sealed partial class ActivationSender(
             return true;
         }
 
+        string? error = null;
         try
         {
             await DeliverAsync(o, Compose(o, email, o.ActivationLink(token), expires), ct);
-            await store.SentAsync(email.UserId, claim, clock.NowMicros(), ct);
-            LogSent(log, email.UserId, email.Attempts);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            var delay = Backoff(o, email.Attempts);
-            var retryAt = email.Attempts >= o.MaxAttempts ? (long?)null : clock.NowMicros() + (long)delay.TotalMicroseconds;
-            var error = Describe(e);
-            await store.FailedAsync(email.UserId, claim, error, retryAt, ct);
-            if (retryAt is null)
-            {
-                LogGaveUp(log, email.UserId, email.Attempts, error);
-            }
-            else
-            {
-                LogRetry(log, email.UserId, email.Attempts, error, delay);
-            }
+            error = Describe(e);
+        }
+
+        if (error is null)
+        {
+            await store.SentAsync(email.UserId, claim, clock.NowMicros(), ct);
+            LogSent(log, email.UserId, email.Attempts);
+            return true;
+        }
+
+        var delay = Backoff(o, email.Attempts);
+        var retryAt = email.Attempts >= o.MaxAttempts ? (long?)null : clock.NowMicros() + (long)delay.TotalMicroseconds;
+        await store.FailedAsync(email.UserId, claim, error, retryAt, ct);
+        if (retryAt is null)
+        {
+            LogGaveUp(log, email.UserId, email.Attempts, error);
+        }
+        else
+        {
+            LogRetry(log, email.UserId, email.Attempts, error, delay);
         }
 
         return true;
