@@ -30,7 +30,7 @@ public static class Faults
         else
         {
             log.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
-            error = new Internal("An internal error occurred.");
+            error = new Errors.Internal("An internal error occurred.");
         }
 
         await Dialect.WriteAsync(context, error);
@@ -53,7 +53,7 @@ public static class Faults
             414 => new UriTooLong("The request address is too long."),
             415 => new UnsupportedMediaType("The request body must be JSON."),
             429 => new TooManyRequests("Too many requests."),
-            >= 500 => new Internal("An internal error occurred."),
+            >= 500 => new Errors.Internal("An internal error occurred."),
             _ => new Invalid("request", "The request is not valid."),
         };
         await Dialect.WriteAsync(context, error);

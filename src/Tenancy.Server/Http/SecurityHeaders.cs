@@ -27,7 +27,12 @@ public static class SecurityHeaders
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs") ? DocsPolicy : ApiPolicy;
+            // A page served by Tenancy (the activation page) sets its own, as strict as it can be.
+            if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+            {
+                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs") ? DocsPolicy : ApiPolicy;
+            }
+
             if (!context.Request.Path.StartsWithSegments("/docs") && string.IsNullOrEmpty(headers.CacheControl))
             {
                 headers.CacheControl = "no-store";

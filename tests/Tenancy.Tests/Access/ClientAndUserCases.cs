@@ -127,6 +127,20 @@ public static class ClientAndUserCases
             Prepare = static (w, t) => VictimUserAsync(w, t, disabled: false),
             Unchanged = static c => { c.Before = c.Victim.Version; return c.VersionUnchangedAsync($"/api/2/users/{c.Victim.Id}"); },
         },
+        new("POST /api/2/users/{id}/send-activation-email", Res.User, Op.Credential, Dialect.Acronis, HttpStatusCode.NoContent,
+            c => c.Api.Http.PostAsync($"/api/2/users/{c.Victim.Id}/send-activation-email", null))
+        {
+            Prepare = static (w, t) => VictimUserAsync(w, t, disabled: false),
+            Check = static async (c, _, _) => Problem(
+                await c.ObserveAsync($"/api/2/users/{c.Victim.Id}/activation-email") is { } seen && seen.Str("status") != "none", "204, yet nothing queued"),
+            Unchanged = static async c => Problem(
+                await c.ObserveAsync($"/api/2/users/{c.Victim.Id}/activation-email") is { } seen && seen.Str("status") == "none", "refused, yet queued"),
+        },
+        new("GET /api/2/users/{id}/activation-email", Res.User, Op.Read, Dialect.Acronis, HttpStatusCode.OK,
+            c => c.Api.GetAsync($"/api/2/users/{c.World.Users[c.Target]}/activation-email"))
+        {
+            Check = static (c, body, _) => Task.FromResult(Problem(body.Str("user_id") == c.World.Users[c.Target], $"wrong user: {body}")),
+        },
         new("GET own client or user (users/me)", Res.Client, Op.Read, Dialect.Acronis, HttpStatusCode.OK,
             c => c.Api.GetAsync(c.Principal.IsUser ? "/api/2/users/me" : $"/api/2/clients/{c.World.SelfIds[c.Principal.Name]}"))
         {

@@ -125,10 +125,19 @@ public abstract class ReachMatrixTests(ServerFixture fixture, ITestOutputHelper 
             : null;
 }
 
-/// <summary>A server per provider for the matrix, hashing passwords cheaply: dozens of cases set one.</summary>
+/// <summary>A server per provider for the matrix, hashing passwords cheaply (dozens of cases set one), with email configured.</summary>
 public static class MatrixServers
 {
-    private static readonly Dictionary<string, string?> Cheap = new() { ["Tenancy:Passwords:Iterations"] = "1000" };
+    private static readonly Dictionary<string, string?> Cheap = new()
+    {
+        ["Tenancy:Passwords:Iterations"] = "1000",
+        // Activation emails are queued (the matrix checks who may queue one); nothing listens on the
+        // port, so delivery only fails and retries in the background.
+        ["Tenancy:PublicUrl"] = "https://tenancy.example.test",
+        ["Tenancy:Email:SmtpHost"] = "127.0.0.1",
+        ["Tenancy:Email:SmtpPort"] = "9",
+        ["Tenancy:Email:From"] = "noreply@tenancy.example.test",
+    };
 
     public sealed class Sqlite() : ServerFixture(StorageProvider.Sqlite)
     {

@@ -19,6 +19,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
         { "PUT", "/api/2/users/{user}", """{"enabled": false, "version": 1}""" },
         { "DELETE", "/api/2/users/{user}?version=1", "" },
         { "POST", "/api/2/users/{user}/password", """{"password": "Viewer-Cannot-42"}""" },
+        { "POST", "/api/2/users/{user}/send-activation-email", "" },
         { "POST", "/api/2/tenants/{customer}/subscriptions", """{"number": "A-S99999999999"}""" },
         { "POST", "/api/2/subscriptions/{subscription}/commitments", """{"service_level": "premium", "committed": 5}""" },
         { "POST", "/api/2/usage", """{"items": [{"tenant_id": "{customer}", "subscription": "{subscription}", "service_level": "premium", "consumed": 1, "timestamp": "2026-01-01T00:00:00Z"}]}""" },
@@ -51,7 +52,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
                 $"/api/2/tenants/{Tree.UnitId}", $"/api/2/tenants/{Tree.PartnerId}/children", $"/api/2/tenants/{Tree.UnitId}/users",
                 $"/api/2/clients?tenant_id={Tree.UnitId}", $"/api/2/users/{User.Str("id")}", $"/api/2/subscriptions/{Subscription}",
                 $"/api/2/tenants/{Tree.CustomerId}/subscriptions", $"/api/2/subscriptions/{Subscription}/commitments",
-                $"/api/2/tenants/{Tree.UnitId}/applications", $"/api/2/tenants/{Tree.UnitId}/pricing",
+                $"/api/2/tenants/{Tree.UnitId}/applications", $"/api/2/tenants/{Tree.UnitId}/pricing", $"/api/2/users/{User.Str("id")}/activation-email",
                 $"/api/2/tenants/{Tree.UnitId}/reports", $"/api/2/reports/{Report}",
             })
             {

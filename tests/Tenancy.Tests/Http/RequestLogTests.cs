@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
@@ -13,29 +12,7 @@ namespace Tenancy.Tests.Http;
 /// <summary>The default log: one line per request, and never a credential or a query string.</summary>
 public sealed class RequestLogTests
 {
-    private sealed class Capture : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(Capture capture, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                capture.Lines.Enqueue($"{category}: {formatter(state, exception)}");
-        }
-    }
-
-    private sealed class Factory(string dataDirectory, Capture capture) : WebApplicationFactory<Program>
+    private sealed class Factory(string dataDirectory, LogCapture capture) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -52,7 +29,7 @@ public sealed class RequestLogTests
     public async Task EachRequest_IsOneLine_WithMethodPathAndStatus_AndNoCredentialOrQuery()
     {
         var data = Directory.CreateTempSubdirectory("tenancy-log-").FullName;
-        var capture = new Capture();
+        var capture = new LogCapture();
         await using var factory = new Factory(data, capture);
         using var http = factory.CreateClient();
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TenancyServer.RootClientId}:log-test-root-secret"));

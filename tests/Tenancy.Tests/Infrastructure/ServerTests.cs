@@ -16,9 +16,15 @@ public abstract class ServerTests(StorageProvider provider) : IAsyncLifetime
     /// <summary>Configuration the class's server starts with, on top of the test defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
 
+    /// <summary>Whether the class's server log is kept in <see cref="Logs"/>, for tests that check what it says.</summary>
+    protected virtual bool CaptureLogs => false;
+
+    protected LogCapture? Logs { get; private set; }
+
     public virtual ValueTask InitializeAsync()
     {
-        Server = TenancyServer.Start(Provider, Settings);
+        Logs = CaptureLogs ? new LogCapture() : null;
+        Server = TenancyServer.Start(Provider, Settings, Logs);
         return ValueTask.CompletedTask;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tenancy.Server.Storage;
 
 namespace Tenancy.Tests.Infrastructure;
@@ -22,14 +23,14 @@ public sealed class TenancyServer : IAsyncDisposable
     private readonly TestStore? _ownedStore;
     private Api? _root;
 
-    private TenancyServer(TestStore store, bool owned, IReadOnlyDictionary<string, string?> settings)
+    private TenancyServer(TestStore store, bool owned, IReadOnlyDictionary<string, string?> settings, LogCapture? logs)
     {
         Store = store;
         _ownedStore = owned ? store : null;
         var dataDirectory = store.DataDirectory;
         DataDirectory = dataDirectory;
         RootSecret = settings.TryGetValue("Tenancy:Bootstrap:ClientSecret", out var s) && s is not null ? s : "";
-        _factory = new Factory(dataDirectory, settings);
+        _factory = new Factory(dataDirectory, settings, logs);
         _factory.UseKestrel(0);
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
@@ -75,11 +76,12 @@ public sealed class TenancyServer : IAsyncDisposable
         Start(TestStore.Create(StorageProvider.Sqlite, dataDirectory), settings, owned: dataDirectory is null);
 
     /// <summary>Starts a server on a new store of the given provider, removed when the server is disposed.</summary>
-    public static TenancyServer Start(StorageProvider provider, IReadOnlyDictionary<string, string?>? settings = null) =>
-        Start(TestStore.Create(provider), settings, owned: true);
+    public static TenancyServer Start(StorageProvider provider, IReadOnlyDictionary<string, string?>? settings = null, LogCapture? logs = null) =>
+        Start(TestStore.Create(provider), settings, owned: true, logs);
 
     /// <summary>Starts a server on an existing store (for restarts and several instances on one store).</summary>
-    public static TenancyServer Start(TestStore store, IReadOnlyDictionary<string, string?>? settings = null, bool owned = false)
+    public static TenancyServer Start(
+        TestStore store, IReadOnlyDictionary<string, string?>? settings = null, bool owned = false, LogCapture? logs = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -93,7 +95,7 @@ public sealed class TenancyServer : IAsyncDisposable
             all[k] = v;
         }
 
-        return new TenancyServer(store, owned, all);
+        return new TenancyServer(store, owned, all, logs);
     }
 
     /// <summary>An HTTP client without credentials.</summary>
@@ -140,7 +142,7 @@ public sealed class TenancyServer : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(string dataDirectory, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(string dataDirectory, IReadOnlyDictionary<string, string?> settings, LogCapture? logs) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -149,6 +151,11 @@ public sealed class TenancyServer : IAsyncDisposable
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (logs is not null)
+            {
+                builder.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(logs));
             }
         }
     }

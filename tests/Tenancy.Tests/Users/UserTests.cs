@@ -227,6 +227,21 @@ public abstract class UserTests(ServerFixture fixture)
         var ids = await root.GetAsync($"/api/2/tenants/{tree.UnitId}/users").ExpectAsync(HttpStatusCode.OK);
         Assert.Empty(ids.GetProperty("items").EnumerateArray());
     }
+
+    [Fact]
+    public async Task SendActivationEmail_WithoutEmailConfigured_Is503SayingSo_AndQueuesNothing()
+    {
+        var (root, tree) = await _server.RootWithSubtreeAsync();
+        var user = await root.CreateUserAsync(tree.CustomerId);
+
+        var error = await root.Http.PostAsync($"/api/2/users/{user.Str("id")}/send-activation-email", null, TestContext.Current.CancellationToken)
+            .ExpectErrorAsync(HttpStatusCode.ServiceUnavailable, 503);
+
+        Assert.Contains("Email is not configured", error.GetProperty("details").Str("info"), StringComparison.Ordinal);
+        Assert.Contains("Tenancy:Email:SmtpHost", error.GetProperty("details").Str("info"), StringComparison.Ordinal);
+        var status = await root.GetAsync($"/api/2/users/{user.Str("id")}/activation-email").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("none", 0L), (status.Str("status"), status.Long("attempts")));
+    }
 }
 
 internal static class LoginChecks
