@@ -18,6 +18,9 @@ public static class UserEndpoints
         group.MapPut("/{userId}", Update).RequireAuthorization(Policies.Change).WithSummary("Update a user (partial), quoting its current version; enabled=false ends its tokens");
         group.MapDelete("/{userId}", Delete).RequireAuthorization(Policies.Delete).WithSummary("Delete a disabled user, quoting its version (?version=N)");
         group.MapPost("/{userId}/password", SetPassword).RequireAuthorization(Policies.ResetCredential).WithSummary("Set a user's password (policy: 12+ characters, not the login, two character classes); ends its tokens");
+        group.MapGet("/{userId}/access_policies", AccessPolicies).WithSummary("The roles a user holds on tenants (its access policies)");
+        group.MapPut("/{userId}/access_policies", ReplaceAccessPolicies).RequireAuthorization(Policies.Grant)
+            .WithSummary("Replace a user's roles on tenants: each on its own tenant or below, within the caller's reach and no more than the caller holds there");
         app.MapGet("/api/2/tenants/{tenantId}/users", OfTenant).WithTags("Users").RequireAuthorization()
             .WithSummary("The ids of a tenant's own users");
         return group;
@@ -80,6 +83,21 @@ public static class UserEndpoints
         return result.IsOk
             ? TypedResults.Ok(UserJson.Me(result.Value.User, result.Value.Tenant, json.Value.SerializerOptions))
             : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<AccessPoliciesJson>, JsonHttpResult<AcronisErrorBody>>> AccessPolicies(
+        string userId, Caller caller, GrantService grants, TimeProvider clock, CancellationToken ct)
+    {
+        var result = await grants.ListAsync(caller, userId, ct);
+        return result.IsOk ? TypedResults.Ok(AccessPoliciesJson.From(result.Value, clock)) : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<AccessPoliciesJson>, JsonHttpResult<AcronisErrorBody>>> ReplaceAccessPolicies(
+        string userId, AccessPoliciesRequest body, Caller caller, GrantService grants, TimeProvider clock, CancellationToken ct)
+    {
+        var wanted = body.For(userId);
+        var result = wanted.IsOk ? await grants.ReplaceAsync(caller, userId, wanted.Value, ct) : wanted.Error;
+        return result.IsOk ? TypedResults.Ok(AccessPoliciesJson.From(result.Value, clock)) : AcronisErrors.ToResult(result.Error);
     }
 
     private static async Task<Results<Ok<UuidListJson>, JsonHttpResult<AcronisErrorBody>>> OfTenant(
