@@ -10,7 +10,8 @@ public sealed record RoleDefinition(
 /// <summary>
 /// The role catalogue, as one table an operator can read. API clients hold admin or viewer on their own
 /// tenant. Users hold catalogue roles on tenants (their access policies): the admin role of a tenant's
-/// kind manages that tenant's subtree, readonly_admin only reads it, backup_user manages nothing (it reads
+/// kind manages that tenant's subtree (a company's or unit's admin only reads what its partner sells it:
+/// subscriptions, usage, applications, pricing), readonly_admin only reads it, backup_user manages nothing (it reads
 /// its own user object, see <see cref="AccessPolicy"/>). A user's role field maps onto this table: admin
 /// is the admin role of its own tenant's kind, viewer is readonly_admin.
 /// </summary>
@@ -20,6 +21,22 @@ public static class RoleTable
     private static readonly Operation[] Reading = [Operation.See, Operation.Read];
     private static readonly string[] AnyKind = [];
 
+    /// <summary>
+    /// A company's own administrators manage its tenants, API clients, users and their roles, and read the
+    /// audit trail; subscriptions, usage, applications and pricing are what its partner sells it: they read them.
+    /// </summary>
+    private static readonly Dictionary<Resource, Operation[]> CompanyLevel = new()
+    {
+        [Resource.Tenant] = Everything,
+        [Resource.Client] = Everything,
+        [Resource.User] = Everything,
+        [Resource.Audit] = Everything,
+        [Resource.Subscription] = Reading,
+        [Resource.Usage] = Reading,
+        [Resource.Application] = Reading,
+        [Resource.Pricing] = Reading,
+    };
+
     public static readonly IReadOnlyList<RoleDefinition> Catalogue =
     [
         //  id                   holders        granted on                                       what it is
@@ -27,8 +44,8 @@ public static class RoleTable
         new(Roles.Viewer,        "API clients", AnyKind,                                          "reads everything in reach", OnEvery(Reading)),
         new(Roles.RootAdmin,     "users",       [TenantKinds.Root],                               "manages everything in reach", OnEvery(Everything)),
         new(Roles.PartnerAdmin,  "users",       [TenantKinds.Partner, TenantKinds.Folder],        "manages everything in reach", OnEvery(Everything)),
-        new(Roles.CompanyAdmin,  "users",       [TenantKinds.Customer],                           "manages everything in reach", OnEvery(Everything)),
-        new(Roles.UnitAdmin,     "users",       [TenantKinds.Unit],                               "manages everything in reach", OnEvery(Everything)),
+        new(Roles.CompanyAdmin,  "users",       [TenantKinds.Customer],                           "manages its company; reads billing, applications, pricing", CompanyLevel),
+        new(Roles.UnitAdmin,     "users",       [TenantKinds.Unit],                               "manages its unit; reads billing, applications, pricing", CompanyLevel),
         new(Roles.ReadonlyAdmin, "users",       AnyKind,                                          "reads everything in reach", OnEvery(Reading)),
         new(Roles.BackupUser,    "users",       [TenantKinds.Customer, TenantKinds.Unit],         "manages nothing; reads its own user object", OnEvery([])),
     ];
