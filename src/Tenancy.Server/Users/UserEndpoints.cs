@@ -14,7 +14,7 @@ public static class UserEndpoints
         group.MapPost("/", Create).RequireAuthorization(Policies.Create).WithSummary("Create a user in a tenant (login unique installation-wide, contact.email required; role admin or viewer)");
         group.MapGet("/me", Me).WithSummary("The user of a user token (grant_type=password), with facts about its tenant");
         group.MapGet("/check_login", CheckLogin).WithSummary("Whether a login is free (204) or taken (409), compared without case");
-        group.MapGet("/{userId}", Get).WithSummary("Fetch a user");
+        group.MapGet("/{userId}", Get).WithSummary("Fetch a user (with its access policies if ?with_access_policies=true)");
         group.MapPut("/{userId}", Update).RequireAuthorization(Policies.Change).WithSummary("Update a user (partial), quoting its current version; enabled=false ends its tokens");
         group.MapDelete("/{userId}", Delete).RequireAuthorization(Policies.Delete).WithSummary("Delete a disabled user, quoting its version (?version=N)");
         group.MapPost("/{userId}/password", SetPassword).RequireAuthorization(Policies.ResetCredential).WithSummary("Set a user's password (policy: 12+ characters, not the login, two character classes); ends its tokens");
@@ -34,10 +34,17 @@ public static class UserEndpoints
     }
 
     private static async Task<Results<Ok<UserJson>, JsonHttpResult<AcronisErrorBody>>> Get(
-        string userId, Caller caller, UserService users, CancellationToken ct)
+        string userId, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "with_access_policies")] string? withAccessPolicies, Caller caller, UserService users,
+        GrantStore grants, CancellationToken ct)
     {
         var result = await users.GetAsync(caller, userId, ct);
-        return result.IsOk ? TypedResults.Ok(UserJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
+        if (!result.IsOk)
+        {
+            return AcronisErrors.ToResult(result.Error);
+        }
+
+        var withGrants = string.Equals(withAccessPolicies, "true", StringComparison.OrdinalIgnoreCase);
+        return TypedResults.Ok(UserJson.From(result.Value, withGrants ? await grants.OfUserAsync(result.Value.Id, ct) : null));
     }
 
     private static async Task<Results<Ok<UserJson>, JsonHttpResult<AcronisErrorBody>>> Update(

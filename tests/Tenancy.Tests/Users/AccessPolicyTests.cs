@@ -24,6 +24,11 @@ public abstract class AccessPolicyTests(ServerFixture fixture)
             (item.Str("role_id"), item.Str("tenant_id"), item.Str("trustee_id"), item.Str("trustee_type")));
         Assert.Equal(JsonValueKind.Null, item.GetProperty("deleted_at").ValueKind);
         Assert.Equal([(tree.PartnerId, "readonly_admin")], await root.GrantsOfAsync(viewer.Str("id")));
+        // The user object lists them when asked (?with_access_policies=true), and only then.
+        var withPolicies = await root.GetAsync($"/api/2/users/{admin.Str("id")}?with_access_policies=true").ExpectAsync(HttpStatusCode.OK);
+        Spec.AssertValid("item0", withPolicies);
+        Assert.Equal(item.ToString(), Assert.Single(withPolicies.GetProperty("access_policies").EnumerateArray()).ToString());
+        Assert.Equal(0, (await root.GetAsync($"/api/2/users/{admin.Str("id")}").ExpectAsync(HttpStatusCode.OK)).GetProperty("access_policies").GetArrayLength());
         Assert.Equal([(tree.UnitId, "unit_admin")], await root.GrantsOfAsync((await root.CreateUserAsync(tree.UnitId)).Str("id")));
     }
 
