@@ -41,6 +41,8 @@ builder.Services.AddSingleton<NseTenantStore>();
 builder.Services.Configure<PasswordOptions>(builder.Configuration.GetSection(PasswordOptions.Section));
 builder.Services.AddSingleton<Passwords>();
 builder.Services.AddSingleton<UserStore>();
+builder.Services.AddSingleton<GrantStore>();
+builder.Services.AddSingleton<GrantService>();
 builder.Services.AddSingleton<UserService>();
 builder.Services.AddSingleton<ApplicationStore>();
 builder.Services.AddSingleton<ApplicationService>();

@@ -23,6 +23,9 @@ public enum Operation
 
     /// <summary>Reset an API client's secret or set a user's password.</summary>
     ResetCredential,
+
+    /// <summary>Give or take a user's roles (its access policies, or its role field).</summary>
+    Grant,
 }
 
 /// <summary>The kinds of resource the access policy decides on; each belongs to one tenant.</summary>
@@ -43,23 +46,4 @@ public enum Resource
 
     /// <summary>A usage report of a tenant (its configuration and stored files).</summary>
     Report,
-}
-
-/// <summary>
-/// What each role allows, as one table an operator can read: an admin may do everything within its
-/// reach, a viewer may only see and read.
-/// </summary>
-public static class RoleTable
-{
-    private static readonly Dictionary<string, HashSet<Operation>> Allowed = new()
-    {
-        [Roles.Admin] = [.. Enum.GetValues<Operation>()],
-        [Roles.Viewer] = [Operation.See, Operation.Read],
-    };
-
-    public static bool Allows(string role, Operation operation) =>
-        Allowed.TryGetValue(role, out var operations) && operations.Contains(operation);
-
-    /// <summary>True for operations that change state (refused to a role that may only read).</summary>
-    public static bool Writes(Operation operation) => operation is not (Operation.See or Operation.Read);
 }

@@ -29,6 +29,30 @@ public static class AuditLog
         return true;
     }
 
+    /// <summary>
+    /// Runs a guarded write statement (<paramref name="statements"/>' first) and, if it changed a row, the
+    /// statements that follow from it and <paramref name="audit"/>, all in one transaction. False when the
+    /// first statement matched no row (nothing is written then).
+    /// </summary>
+    public static async Task<bool> ExecuteAuditedAsync(
+        this Database db, IReadOnlyList<(string Sql, object Args)> statements, AuditEntry audit, long at, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await Database.BeginWriteAsync(c, ct);
+        for (var i = 0; i < statements.Count; i++)
+        {
+            var changed = await c.ExecuteAsync(new CommandDefinition(statements[i].Sql, statements[i].Args, tx, cancellationToken: ct));
+            if (i == 0 && changed == 0)
+            {
+                return false;
+            }
+        }
+
+        await WriteAsync(c, tx, audit, at, ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     internal static Task WriteAsync(DbConnection c, DbTransaction tx, AuditEntry e, long at, CancellationToken ct) =>

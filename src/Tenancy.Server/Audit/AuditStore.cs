@@ -26,7 +26,7 @@ public sealed class AuditStore(Database db)
     public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery q, CancellationToken ct = default)
     {
         // Within the subtree asked for, only the records whose target the access policy lets the caller read.
-        var where = new List<string> { "target_path >= @path", "target_path < @upper", AccessPolicy.Where("target_path") };
+        var where = new List<string> { "target_path >= @path", "target_path < @upper", AccessPolicy.Where(q.Caller, Operation.Read, Resource.Audit, "target_path") };
         if (q.TargetId is not null) where.Add("target_id = @TargetId");
         if (q.ActorId is not null) where.Add("actor_id = @ActorId");
         if (q.Operation is not null) where.Add("operation = @Operation");

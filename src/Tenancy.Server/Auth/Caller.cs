@@ -1,13 +1,25 @@
 namespace Tenancy.Server.Auth;
 
 /// <summary>
-/// The authenticated principal of a request: an API client or a user, the tenant it belongs to and its
-/// role there. Its reach is that tenant and the tenant's whole subtree; a viewer may only read it.
+/// The authenticated principal of a request: an API client or a user, the tenant it belongs to, its role
+/// field there (<see cref="Role"/>) and the roles it holds on tenants (<see cref="Grants"/>). Each grant
+/// reaches its tenant and that tenant's whole subtree, as far as its role allows (see <see cref="RoleTable"/>).
 /// </summary>
 public sealed record Caller(
     string Id, PrincipalKind Kind, string TenantId, long TenantSeq, string TenantPath, string Role = Roles.Admin)
 {
     public bool Is(Tenant tenant) => tenant.Seq == TenantSeq;
+
+    /// <summary>
+    /// The roles the principal holds and where. The first is always on its own tenant (with the role
+    /// <see cref="Roles.None"/> when a user holds nothing there), so that a principal with one grant is
+    /// described as it always was; an API client holds just that one.
+    /// </summary>
+    public IReadOnlyList<Grant> Grants
+    {
+        get => field ??= [new Grant(TenantId, TenantSeq, TenantPath, Role)];
+        init;
+    }
 
     /// <summary>The address the request came from (for the audit trail).</summary>
     public string? Address { get; init; }

@@ -7,8 +7,8 @@ namespace Tenancy.Server.Auth;
 /// Decides, on every request, whether a token's holder (API client or user) may still act: it exists
 /// and is enabled, the token is not revoked nor older than the holder's last secret reset, password
 /// change or disable, and no tenant on the path of its tenant is disabled. Suspension is therefore
-/// seen on the very next request, without touching the descendants. The role is read here too, so a
-/// role change applies at once.
+/// seen on the very next request, without touching the descendants. The role and a user's grants are
+/// read here too, so a change to them applies to existing tokens at once.
 /// </summary>
 public sealed class CallerResolver(ClientStore clients, UserStore users)
 {
@@ -48,6 +48,18 @@ public sealed class CallerResolver(ClientStore clients, UserStore users)
             return new Unauthenticated($"Access is suspended: tenant {disabled} is disabled.");
         }
 
-        return new Caller(subject.Id, subject.Kind, principal.TenantId, principal.TenantSeq, principal.TenantPath, principal.Role);
+        var caller = new Caller(subject.Id, subject.Kind, principal.TenantId, principal.TenantSeq, principal.TenantPath, principal.Role);
+        return principal.Grants is { } grants ? caller with { Grants = OwnTenantFirst(caller, grants) } : caller;
+    }
+
+    /// <summary>A user's grants with those on its own tenant first (a placeholder without a role when it holds none there).</summary>
+    private static List<Grant> OwnTenantFirst(Caller caller, IReadOnlyList<Grant> grants)
+    {
+        var own = grants.Where(g => g.TenantSeq == caller.TenantSeq).ToList();
+        return
+        [
+            .. own.Count > 0 ? own : [new Grant(caller.TenantId, caller.TenantSeq, caller.TenantPath, Roles.None)],
+            .. grants.Where(g => g.TenantSeq != caller.TenantSeq),
+        ];
     }
 }

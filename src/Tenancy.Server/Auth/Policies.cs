@@ -5,8 +5,8 @@ namespace Tenancy.Server.Auth;
 
 /// <summary>
 /// Roles as authorization policies: each writing endpoint names the operation it performs
-/// (<c>.RequireAuthorization(Policies.Create)</c>) and the caller's role must allow it in
-/// <see cref="RoleTable"/>. Reads only require an authenticated caller. Where in the tree the caller
+/// (<c>.RequireAuthorization(Policies.Create)</c>) and a role the caller holds must allow it in
+/// <see cref="RoleTable"/> for some kind of resource, on some tenant. Reads only require an authenticated caller. Where in the tree the caller
 /// may act is decided later, by the services, for the target at hand.
 /// </summary>
 public static class Policies
@@ -15,6 +15,7 @@ public static class Policies
     public const string Change = "change";
     public const string Delete = "delete";
     public const string ResetCredential = "reset_credential";
+    public const string Grant = "grant";
 
     private static readonly Dictionary<string, Operation> Operations = new()
     {
@@ -22,6 +23,7 @@ public static class Policies
         [Change] = Operation.Change,
         [Delete] = Operation.Delete,
         [ResetCredential] = Operation.ResetCredential,
+        [Grant] = Operation.Grant,
     };
 
     public static IServiceCollection AddTenancyAuthorization(this IServiceCollection services)
@@ -38,7 +40,7 @@ public static class Policies
     }
 }
 
-/// <summary>The caller's role must allow <see cref="Operation"/>.</summary>
+/// <summary>A role the caller holds must allow <see cref="Operation"/>.</summary>
 public sealed record OperationRequirement(Operation Operation) : IAuthorizationRequirement;
 
 public sealed class OperationHandler : AuthorizationHandler<OperationRequirement>
@@ -50,7 +52,7 @@ public sealed class OperationHandler : AuthorizationHandler<OperationRequirement
             return Task.CompletedTask;
         }
 
-        if (RoleTable.Allows(caller.Role, requirement.Operation))
+        if (caller.Grants.Any(g => RoleTable.Allows(g.Role, requirement.Operation)))
         {
             context.Succeed(requirement);
             return Task.CompletedTask;
@@ -58,10 +60,10 @@ public sealed class OperationHandler : AuthorizationHandler<OperationRequirement
 
         // With endpoint routing the resource is the request.
         var request = (context.Resource as HttpContext)?.Request;
-        var allowed = string.Join(" or ", Roles.All.Where(r => RoleTable.Allows(r, requirement.Operation)));
+        var allowed = string.Join(", ", RoleTable.Catalogue.Where(r => RoleTable.Allows(r.Id, requirement.Operation)).Select(r => r.Id));
+        var held = string.Join(", ", caller.Grants.Select(g => g.Role).Distinct());
         context.Fail(new AuthorizationFailureReason(this,
-            $"The {(caller.Kind == PrincipalKind.User ? "user" : "API client")} {caller.Id} has the {caller.Role} role: " +
-            $"{request?.Method} {request?.Path} needs the {allowed} role."));
+            $"The {caller.ActorName} {caller.Id} holds the role {held}: {request?.Method} {request?.Path} needs one of the roles {allowed}."));
         return Task.CompletedTask;
     }
 }

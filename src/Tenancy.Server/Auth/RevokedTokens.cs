@@ -38,4 +38,7 @@ public sealed class StoredPrincipal
 
     /// <summary>A disabled tenant on the path of the principal's tenant, if any (it locks the principal out).</summary>
     public string? DisabledBy { get; init; }
+
+    /// <summary>The roles a user holds on tenants (null for an API client: its role on its own tenant).</summary>
+    public IReadOnlyList<Grant>? Grants { get; set; }
 }

@@ -43,15 +43,15 @@ public sealed class ClientService(ClientStore clients, TenantService tenants, Ti
             return new Invalid("role", $"role must be one of: {string.Join(", ", Roles.All)}.");
         }
 
-        if (!Roles.CanGrant(caller.Role, request.Role))
-        {
-            return new Forbidden($"A {caller.Role} cannot create an API client with the role '{request.Role}'.");
-        }
-
         var found = await tenants.AuthorizeAsync(caller, request.TenantId, Operation.Create, Resource.Client, ct);
         if (!found.IsOk)
         {
             return found.Error;
+        }
+
+        if (AccessPolicy.GrantRefusal(caller, Operation.Create, Resource.Client, request.Role, found.Value) is { } exceeds)
+        {
+            return exceeds;
         }
 
         var tenant = found.Value.Tenant;

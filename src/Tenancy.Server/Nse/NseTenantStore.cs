@@ -16,7 +16,6 @@ public sealed class NseTenantStore(Database db)
     public async Task<(IReadOnlyList<Tenant> Page, long Total)> PageAsync(
         Caller caller, string sortBy, bool ascending, long offset, int limit, CancellationToken ct = default)
     {
-        var subtreePath = caller.TenantPath;
         var direction = ascending ? "ASC" : "DESC";
         // Only code can be null: tenants without one sort as the smallest on both providers.
         var nulls = sortBy == "code" ? (ascending ? " NULLS FIRST" : " NULLS LAST") : "";
@@ -24,7 +23,7 @@ public sealed class NseTenantStore(Database db)
         args.AddDynamicParams(new { offset, limit });
         // The root's subtree is the whole table: without the (then vacuous) path range, the count is a
         // plain table count and the ORDER BY walks its column's index instead of sorting the tree.
-        var scope = TreePath.IsRootPath(subtreePath) ? "" : $"WHERE {AccessPolicy.SeeWhere("path")}";
+        var scope = AccessPolicy.SeesAll(caller, Resource.Tenant) ? "" : $"WHERE {AccessPolicy.SeeWhere(caller, Resource.Tenant, "path")}";
         await using var c = await db.OpenAsync(ct);
         var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM tenants {scope}", args, cancellationToken: ct));

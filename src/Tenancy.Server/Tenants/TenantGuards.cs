@@ -46,7 +46,7 @@ public sealed class TenantGuards(Database db, Caller caller, string tenantId, lo
 
     /// <summary>Reach, ancestral_access barriers and the update lock: the access policy's own SQL.</summary>
     private Guard Access(Operation operation) => new(
-        $"{AccessPolicy.Where("t.path")} AND {AccessPolicy.UnlockedWhere("t")}",
+        $"{AccessPolicy.Where(caller, operation, Resource.Tenant, "t.path")} AND {AccessPolicy.UnlockedWhere("t")}",
         o => AccessPolicy.Decide(caller, operation, Resource.Tenant, tenantId, new Placement(o.Tenant!, o.Restrictions))
             ?? new Forbidden($"The tenant {tenantId} is outside the caller's reach."));
 

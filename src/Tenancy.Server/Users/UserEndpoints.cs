@@ -14,10 +14,13 @@ public static class UserEndpoints
         group.MapPost("/", Create).RequireAuthorization(Policies.Create).WithSummary("Create a user in a tenant (login unique installation-wide, contact.email required; role admin or viewer)");
         group.MapGet("/me", Me).WithSummary("The user of a user token (grant_type=password), with facts about its tenant");
         group.MapGet("/check_login", CheckLogin).WithSummary("Whether a login is free (204) or taken (409), compared without case");
-        group.MapGet("/{userId}", Get).WithSummary("Fetch a user");
+        group.MapGet("/{userId}", Get).WithSummary("Fetch a user (with its access policies if ?with_access_policies=true)");
         group.MapPut("/{userId}", Update).RequireAuthorization(Policies.Change).WithSummary("Update a user (partial), quoting its current version; enabled=false ends its tokens");
         group.MapDelete("/{userId}", Delete).RequireAuthorization(Policies.Delete).WithSummary("Delete a disabled user, quoting its version (?version=N)");
         group.MapPost("/{userId}/password", SetPassword).RequireAuthorization(Policies.ResetCredential).WithSummary("Set a user's password (policy: 12+ characters, not the login, two character classes); ends its tokens");
+        group.MapGet("/{userId}/access_policies", AccessPolicies).WithSummary("The roles a user holds on tenants (its access policies)");
+        group.MapPut("/{userId}/access_policies", ReplaceAccessPolicies).RequireAuthorization(Policies.Grant)
+            .WithSummary("Replace a user's roles on tenants: each on its own tenant or below, within the caller's reach and no more than the caller holds there");
         app.MapGet("/api/2/tenants/{tenantId}/users", OfTenant).WithTags("Users").RequireAuthorization()
             .WithSummary("The ids of a tenant's own users");
         return group;
@@ -31,10 +34,17 @@ public static class UserEndpoints
     }
 
     private static async Task<Results<Ok<UserJson>, JsonHttpResult<AcronisErrorBody>>> Get(
-        string userId, Caller caller, UserService users, CancellationToken ct)
+        string userId, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "with_access_policies")] string? withAccessPolicies, Caller caller, UserService users,
+        GrantStore grants, CancellationToken ct)
     {
         var result = await users.GetAsync(caller, userId, ct);
-        return result.IsOk ? TypedResults.Ok(UserJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
+        if (!result.IsOk)
+        {
+            return AcronisErrors.ToResult(result.Error);
+        }
+
+        var withGrants = string.Equals(withAccessPolicies, "true", StringComparison.OrdinalIgnoreCase);
+        return TypedResults.Ok(UserJson.From(result.Value, withGrants ? await grants.OfUserAsync(result.Value.Id, ct) : null));
     }
 
     private static async Task<Results<Ok<UserJson>, JsonHttpResult<AcronisErrorBody>>> Update(
@@ -80,6 +90,21 @@ public static class UserEndpoints
         return result.IsOk
             ? TypedResults.Ok(UserJson.Me(result.Value.User, result.Value.Tenant, json.Value.SerializerOptions))
             : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<AccessPoliciesJson>, JsonHttpResult<AcronisErrorBody>>> AccessPolicies(
+        string userId, Caller caller, GrantService grants, TimeProvider clock, CancellationToken ct)
+    {
+        var result = await grants.ListAsync(caller, userId, ct);
+        return result.IsOk ? TypedResults.Ok(AccessPoliciesJson.From(result.Value, clock)) : AcronisErrors.ToResult(result.Error);
+    }
+
+    private static async Task<Results<Ok<AccessPoliciesJson>, JsonHttpResult<AcronisErrorBody>>> ReplaceAccessPolicies(
+        string userId, AccessPoliciesRequest body, Caller caller, GrantService grants, TimeProvider clock, CancellationToken ct)
+    {
+        var wanted = body.For(userId);
+        var result = wanted.IsOk ? await grants.ReplaceAsync(caller, userId, wanted.Value, ct) : wanted.Error;
+        return result.IsOk ? TypedResults.Ok(AccessPoliciesJson.From(result.Value, clock)) : AcronisErrors.ToResult(result.Error);
     }
 
     private static async Task<Results<Ok<UuidListJson>, JsonHttpResult<AcronisErrorBody>>> OfTenant(

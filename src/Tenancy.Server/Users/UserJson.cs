@@ -16,7 +16,7 @@ public sealed record UserJson(
     string CreatedAt,
     string UpdatedAt,
     string? DeletedAt,
-    IReadOnlyList<object> AccessPolicies,
+    IReadOnlyList<AccessPolicyJson> AccessPolicies,
     string? OriginId,
     string? OriginExternalId,
     string? DisableAfter,
@@ -29,10 +29,11 @@ public sealed record UserJson(
     string? ExternalOperationStatus,
     string Role)
 {
-    public static UserJson From(User u) => new(
+    /// <param name="grants">The user's access policies, shown when asked for (?with_access_policies=true); empty otherwise.</param>
+    public static UserJson From(User u, IEnumerable<RoleGrant>? grants = null) => new(
         u.Id, u.Version, u.TenantId, u.Login, ContactJson.Deserialize(u.Contact) ?? new Contact(),
         Activated: u.PasswordHash is not null, u.Enabled, Timestamps.Format(u.CreatedAt), Timestamps.Format(u.UpdatedAt),
-        null, [], null, null, null, null, u.Language, [], JsonSerializer.Deserialize<string[]>(u.Notifications) ?? [],
+        null, [.. (grants ?? []).Select(AccessPolicyJson.From)], null, null, null, null, u.Language, [], JsonSerializer.Deserialize<string[]>(u.Notifications) ?? [],
         u.ExternalId, "disabled", null, u.Role);
 
     /// <summary>The /users/me object: the user plus facts about its tenant (the published "userMe" schema).</summary>

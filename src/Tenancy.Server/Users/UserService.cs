@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Tenancy.Server.Users;
 
 /// <summary>Users: who may see and change them, versions, logins and passwords. No HTTP here.</summary>
-public sealed partial class UserService(UserStore store, TenantService tenants, Passwords passwords, TimeProvider clock)
+public sealed partial class UserService(UserStore store, GrantService grants, TenantService tenants, Passwords passwords, TimeProvider clock)
 {
     public const int MaxLoginLength = 128;
 
@@ -25,7 +25,7 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
 
     public async Task<Result<User>> CreateAsync(Caller caller, NewUser request, CancellationToken ct = default)
     {
-        if ((CheckLogin(request.Login) ?? TenantRules.Contact(request.Contact) ?? CheckRole(caller, request.Role)
+        if ((CheckLogin(request.Login) ?? TenantRules.Contact(request.Contact) ?? CheckRole(request.Role)
             ?? TenantRules.Language(request.Language) ?? TenantRules.Text("external_id", request.ExternalId)
             ?? CheckNotifications(request.Notifications)) is { } invalid)
         {
@@ -39,11 +39,17 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
         }
 
         var tenant = found.Value;
-
         var now = clock.NowMicros();
+        var id = Ids.New();
+        var grant = GrantService.ForNewUser(caller, id, tenant, request.Role, now);
+        if (!grant.IsOk)
+        {
+            return grant.Error;
+        }
+
         var user = new User
         {
-            Id = Ids.New(),
+            Id = id,
             TenantSeq = tenant.Tenant.Seq,
             TenantId = tenant.Tenant.Id,
             Login = request.Login,
@@ -61,10 +67,11 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
         };
         try
         {
-            await store.InsertAsync(user, new AuditEntry(caller, "user.create", "user", user.Id, user.TenantPath, null,
+            await store.InsertAsync(user, [grant.Value], new AuditEntry(caller, "user.create", "user", user.Id, user.TenantPath, null,
                 new Dictionary<string, object?>
                 {
                     ["login"] = user.Login, ["tenant_id"] = user.TenantId, ["role"] = user.Role, ["enabled"] = user.Enabled,
+                    ["access_policies"] = new[] { new Dictionary<string, string> { ["tenant_id"] = user.TenantId, ["role_id"] = grant.Value.RoleId } },
                 }), ct);
         }
         catch (Exception e) when (Database.IsConstraintViolation(e))
@@ -119,7 +126,7 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
 
         if (changes.Role.IsSet)
         {
-            if (CheckRole(caller, changes.Role.Value) is { } invalid)
+            if (CheckRole(changes.Role.Value) is { } invalid)
             {
                 return invalid;
             }
@@ -155,12 +162,25 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
             return user;
         }
 
+        // A new role field replaces what the user holds on its own tenant (admin role or readonly_admin).
+        IReadOnlyList<RoleGrant>? roles = null;
+        if (columns.TryGetValue("role", out var role))
+        {
+            var next = await grants.WithRoleFieldAsync(caller, user, (string)role!, clock.NowMicros(), ct);
+            if (!next.IsOk)
+            {
+                return next.Error;
+            }
+
+            roles = next.Value;
+        }
+
         bool written;
         try
         {
             var audit = new AuditEntry(caller, "user.update", "user", user.Id, user.TenantPath,
                 columns.Keys.ToDictionary(k => k, k => Value(user, k)), columns);
-            written = await store.UpdateAsync(user.Id, expectedVersion, columns, clock.NowMicros(), audit, ct);
+            written = await store.UpdateAsync(user.Id, expectedVersion, columns, clock.NowMicros(), audit, roles, ct);
         }
         catch (Exception e) when (Database.IsConstraintViolation(e) && columns.ContainsKey("login"))
         {
@@ -265,8 +285,9 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
             return user.Error;
         }
 
-        var tenant = await tenants.GetAsync(caller, user.Value.TenantId, ct);
-        return tenant.IsOk ? (user.Value, tenant.Value.Tenant) : tenant.Error;
+        // Facts about the user's own tenant, whatever roles it holds (a backup_user reads no tenant).
+        var tenant = await tenants.PlaceAsync(user.Value.TenantId, ct);
+        return tenant is null ? new NotFound($"The tenant {user.Value.TenantId} was not found.") : (user.Value, tenant.Tenant);
     }
 
     public async Task<Result<IReadOnlyList<string>>> IdsOfTenantAsync(Caller caller, string tenantId, CancellationToken ct = default)
@@ -275,10 +296,10 @@ public sealed partial class UserService(UserStore store, TenantService tenants, 
         return tenant.IsOk ? Result<IReadOnlyList<string>>.Ok(await store.IdsByTenantAsync(tenant.Value.Tenant.Seq, ct)) : tenant.Error;
     }
 
-    private static Error? CheckRole(Caller caller, string role) =>
-        !Roles.IsValid(role) ? new Invalid("role", $"role must be one of: {string.Join(", ", Roles.All)}.")
-        : !Roles.CanGrant(caller.Role, role) ? new Forbidden($"A {caller.Role} cannot grant the role '{role}'.")
-        : null;
+    /// <summary>The role field takes admin or viewer; other roles are given through access policies.</summary>
+    private static Invalid? CheckRole(string role) =>
+        Roles.IsValid(role) ? null
+        : new Invalid("role", $"role must be one of: {string.Join(", ", Roles.All)} (other roles: PUT /api/2/users/{{id}}/access_policies).");
 
     private static Invalid? CheckNotifications(IReadOnlyList<string> kinds) =>
         kinds.FirstOrDefault(k => !NotificationKinds.Contains(k)) is { } bad

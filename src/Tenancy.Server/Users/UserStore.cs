@@ -47,20 +47,24 @@ public sealed class UserStore(Database db)
         return rows.AsList();
     }
 
-    /// <summary>Inserts a user; a constraint violation (login taken, tenant gone) propagates to the caller.</summary>
-    public Task InsertAsync(User user, AuditEntry audit, CancellationToken ct = default) =>
+    /// <summary>
+    /// Inserts a user with the roles it holds; a constraint violation (login taken, tenant gone) propagates to the caller.
+    /// </summary>
+    public Task InsertAsync(User user, IReadOnlyList<RoleGrant> grants, AuditEntry audit, CancellationToken ct = default) =>
         db.ExecuteAuditedAsync(
-            $"INSERT INTO users ({Columns}) VALUES (@Id, @TenantSeq, @TenantId, @Login, @LoginKey, @Contact, @Enabled, @Role, " +
-            "@Language, @ExternalId, @Notifications, @PasswordHash, @TokenGeneration, @Version, @CreatedAt, @UpdatedAt)",
-            user, audit, user.CreatedAt, ct);
+        [
+            ($"INSERT INTO users ({Columns}) VALUES (@Id, @TenantSeq, @TenantId, @Login, @LoginKey, @Contact, @Enabled, @Role, " +
+                "@Language, @ExternalId, @Notifications, @PasswordHash, @TokenGeneration, @Version, @CreatedAt, @UpdatedAt)", user),
+            .. grants.Select(g => (GrantStore.InsertSql, (object)g)),
+        ], audit, user.CreatedAt, ct);
 
     /// <summary>
     /// Sets <paramref name="columns"/> if the user still has <paramref name="expectedVersion"/>, in one
-    /// statement.
+    /// statement; with <paramref name="grants"/> (a changed role field), the user's roles become those.
     /// </summary>
     public async Task<bool> UpdateAsync(
         string id, long expectedVersion, IReadOnlyDictionary<string, object?> columns, long now, AuditEntry audit,
-        CancellationToken ct = default)
+        IReadOnlyList<RoleGrant>? grants = null, CancellationToken ct = default)
     {
         var p = new DynamicParameters(new { id, expectedVersion, now });
         var sets = new List<string> { "version = version + 1", "updated_at = @now" };
@@ -76,7 +80,10 @@ public sealed class UserStore(Database db)
         }
 
         return await db.ExecuteAuditedAsync(
-            $"UPDATE users SET {string.Join(", ", sets)} WHERE id = @id AND version = @expectedVersion", p, audit, now, ct);
+        [
+            ($"UPDATE users SET {string.Join(", ", sets)} WHERE id = @id AND version = @expectedVersion", p),
+            .. grants is null ? [] : GrantStore.Replace(id, grants),
+        ], audit, now, ct);
     }
 
     /// <summary>Deletes a disabled user quoting its version.</summary>
@@ -100,16 +107,26 @@ public sealed class UserStore(Database db)
             new { id, oldHash, newHash }, cancellationToken: ct));
     }
 
-    /// <summary>What every request with this user's token checks (see <see cref="CallerResolver"/>).</summary>
+    /// <summary>
+    /// What every request with this user's token checks (see <see cref="CallerResolver"/>), with the roles the
+    /// user holds: read on every request (one round trip), so a changed role applies to existing tokens at once.
+    /// </summary>
     public async Task<StoredPrincipal?> PrincipalAsync(string id, string? jti, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<StoredPrincipal>(new CommandDefinition(
+        await using var results = await c.QueryMultipleAsync(new CommandDefinition(
             "SELECT u.enabled AS Enabled, u.role AS Role, u.token_generation AS TokenGeneration, " +
             "t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath, " +
             $"{RevokedTokens.IsRevokedSql} AS Revoked, " +
             $"{Suspension.NearestDisabledSql(db, "t.path")} AS DisabledBy " +
-            "FROM users u JOIN tenants t ON t.seq = u.tenant_seq WHERE u.id = @id",
+            $"FROM users u JOIN tenants t ON t.seq = u.tenant_seq WHERE u.id = @id;\n{GrantStore.HeldSql}",
             new { id, jti }, cancellationToken: ct));
+        var principal = await results.ReadSingleOrDefaultAsync<StoredPrincipal>();
+        if (principal is not null)
+        {
+            principal.Grants = (await results.ReadAsync<Grant>()).AsList();
+        }
+
+        return principal;
     }
 }

@@ -60,7 +60,8 @@ public static class BillingAndAuditCases
             c => c.Api.GetAsync("/api/2/audit?operation=tenant.create&limit=1000"))
         {
             AppliesTo = static (_, _, t) => t != MatrixModel.Root, // made at first start, not by a request
-            Rule = static (m, p, t) => TenantCases.ListRule(m, p, t) == Outcome.ExistsOnly ? Outcome.Absent : TenantCases.ListRule(m, p, t),
+            Rule = static (m, p, t) => OwnTrailRefused(m, p) ? Outcome.Forbidden
+                : TenantCases.ListRule(m, p, t) == Outcome.ExistsOnly ? Outcome.Absent : TenantCases.ListRule(m, p, t),
             Check = static (c, body, outcome) =>
             {
                 var listed = TenantCases.Items(body).Any(i => i.GetProperty("target").Str("id") == c.Id);
@@ -69,11 +70,11 @@ public static class BillingAndAuditCases
         },
     ];
 
-    /// <summary>A batch is refused as a whole for a viewer; a sample of a tenant the principal may not write is refused as an item.</summary>
+    /// <summary>A batch is refused as a whole for a principal that writes nothing; a sample of a tenant the principal may not write is refused as an item.</summary>
     public static Outcome UsageRule(MatrixModel model, Principal principal, string target) =>
         ReachRules.Expect(model, principal, target, Res.Usage, Op.Create, Dialect.Acronis) switch
         {
-            Outcome.Forbidden when !principal.Viewer => Outcome.ItemRefused,
+            Outcome.Forbidden when ReachRules.WritesSomething(model, principal) => Outcome.ItemRefused,
             var outcome => outcome,
         };
 
@@ -83,10 +84,15 @@ public static class BillingAndAuditCases
     /// </summary>
     /// <summary>The trail is a list: records the principal may not read (outside reach or behind a barrier) are simply absent.</summary>
     public static Outcome AuditRule(MatrixModel model, Principal principal, string target) =>
-        ReachRules.Expect(model, principal, target, Res.Audit, Op.Read, Dialect.Acronis) is var outcome
+        OwnTrailRefused(model, principal) ? Outcome.Forbidden
+        : ReachRules.Expect(model, principal, target, Res.Audit, Op.Read, Dialect.Acronis) is var outcome
         && !model.Suspended(principal.Tenant) && outcome != Outcome.Allowed
             ? Outcome.Absent
             : outcome;
+
+    /// <summary>Without subtree_id the trail is that of the principal's own tenant: refused when it holds no role there that reads it.</summary>
+    private static bool OwnTrailRefused(MatrixModel model, Principal principal) =>
+        ReachRules.Expect(model, principal, principal.Tenant, Res.Audit, Op.Read, Dialect.Acronis) == Outcome.Forbidden;
 
     private static MatrixCase Audit(string what, Func<CaseContext, string> id) =>
         new($"GET /api/2/audit?target_id= (its {what})", Res.Audit, Op.Read, Dialect.Acronis, HttpStatusCode.OK,

@@ -1,3 +1,4 @@
+using Tenancy.Tests.Users;
 using static Tenancy.Tests.Access.CaseContext;
 
 namespace Tenancy.Tests.Access;
@@ -16,11 +17,14 @@ public static class ClientAndUserCases
             Check = static (c, body, _) => Task.FromResult(Problem(
                 TenantCases.Items(body).Any(i => i.Str("client_id") == c.World.Clients[c.Target]), $"its client is not listed: {body}")),
         },
-        new("POST /api/2/clients", Res.Client, Op.Create, Dialect.Acronis, HttpStatusCode.Created, c => c.Api.PostJsonAsync("/api/2/clients", new
+        new("POST /api/2/clients (an admin client)", Res.Client, Op.Create, Dialect.Acronis, HttpStatusCode.Created, c => c.Api.PostJsonAsync("/api/2/clients", new
         {
             type = "api_client", tenant_id = c.Id, token_endpoint_auth_method = "client_secret_basic", data = new { client_name = c.Unique },
         }))
         {
+            // Nobody grants more than it holds: an admin client allows everything.
+            Rule = static (m, p, t) => ReachRules.Expect(m, p, t, Res.Client, Op.Create, Dialect.Acronis) is var outcome
+                && outcome == Outcome.Allowed && !ReachRules.HoldsAllOver(m, p, t) ? Outcome.Forbidden : outcome,
             Check = static (c, body, _) => Task.FromResult(Problem(body.Str("tenant_id") == c.Id && body.Str("client_secret").Length > 0, $"wrong client: {body}")),
             Unchanged = static async c => await c.ObserveAsync($"/api/2/clients?tenant_id={c.Id}") is { } list
                 ? Problem(TenantCases.Items(list).All(i => !(i.GetProperty("data").TryGetProperty("client_name", out var n) && n.GetString() == c.Unique)), "refused, yet created")
@@ -141,10 +145,25 @@ public static class ClientAndUserCases
         {
             Check = static (c, body, _) => Task.FromResult(Problem(body.Str("user_id") == c.World.Users[c.Target], $"wrong user: {body}")),
         },
+        new("GET /api/2/users/{id}/access_policies", Res.User, Op.Read, Dialect.Acronis, HttpStatusCode.OK,
+            c => c.Api.GetAsync($"/api/2/users/{c.World.Users[c.Target]}/access_policies"))
+        {
+            Check = static (c, body, _) => Task.FromResult(Problem(
+                Grants.Pairs(body).SequenceEqual([(c.Id, MatrixModel.AdminOf(c.World.Model[c.Target].Kind))]), $"wrong roles: {body}")),
+        },
+        new("PUT /api/2/users/{id}/access_policies (readonly_admin on its tenant)", Res.User, Op.Grant, Dialect.Acronis, HttpStatusCode.OK,
+            c => c.Api.PutGrantsAsync(c.Victim.Id, (c.Id, "readonly_admin")))
+        {
+            Prepare = static (w, t) => VictimUserAsync(w, t, disabled: false),
+            Check = static (c, body, _) => Task.FromResult(Problem(Grants.Pairs(body).SequenceEqual([(c.Id, "readonly_admin")]), $"not replaced: {body}")),
+            Unchanged = static c => { c.Before = c.Victim.Version; return c.VersionUnchangedAsync($"/api/2/users/{c.Victim.Id}"); },
+        },
         new("GET own client or user (users/me)", Res.Client, Op.Read, Dialect.Acronis, HttpStatusCode.OK,
             c => c.Api.GetAsync(c.Principal.IsUser ? "/api/2/users/me" : $"/api/2/clients/{c.World.SelfIds[c.Principal.Name]}"))
         {
             AppliesTo = static (_, p, t) => t == p.Tenant,
+            // A user reads itself whatever it holds (a backup_user manages nothing else).
+            Rule = static (m, p, t) => p.IsUser && !m.Suspended(p.Tenant) ? Outcome.Allowed : ReachRules.Expect(m, p, t, Res.Client, Op.Read, Dialect.Acronis),
             Check = static (c, body, _) => Task.FromResult(Problem(
                 body.Str(c.Principal.IsUser ? "id" : "client_id") == c.World.SelfIds[c.Principal.Name], $"not itself: {body}")),
         },

@@ -7,8 +7,18 @@ namespace Tenancy.Tests.Access;
 /// <param name="Enabled">The tenant's own flag; false suspends it and its subtree.</param>
 public sealed record Node(string Name, string Kind, string? Parent, bool AncestralAccess = true, bool Locked = false, bool Enabled = true);
 
-/// <summary>A principal of the matrix: an API client or a user with a role, in one tenant of the tree.</summary>
-public sealed record Principal(string Name, string Tenant, bool IsUser = false, bool Viewer = false);
+/// <summary>
+/// A principal of the matrix: an API client or a user with a role, in one tenant of the tree. A user holds
+/// the role its role field says on its own tenant, or <see cref="Role"/> on each tenant of <see cref="On"/>.
+/// </summary>
+public sealed record Principal(string Name, string Tenant, bool IsUser = false, bool Viewer = false)
+{
+    /// <summary>A catalogue role given through access policies instead of the role field (users only).</summary>
+    public string? Role { get; init; }
+
+    /// <summary>The tenants <see cref="Role"/> is held on (its own tenant when null).</summary>
+    public IReadOnlyList<string>? On { get; init; }
+}
 
 /// <summary>How a principal stands to a tenant, computed by walking parent links.</summary>
 public enum Standing
@@ -65,6 +75,10 @@ public sealed class MatrixModel
         new("C3 admin client", "C3"),
         new("C4 admin client (suspended)", "C4"),
         new("U4 admin user (suspended above)", "U4", IsUser: true),
+        new("R admin user (root_admin)", Root, IsUser: true),
+        new("C3 admin user (company_admin)", "C3", IsUser: true),
+        new("C3 backup_user", "C3", IsUser: true) { Role = "backup_user" },
+        new("P2 user, company_admin on C3 and C4 (siblings)", "P2", IsUser: true) { Role = "company_admin", On = ["C3", "C4"] },
     ];
 
     private readonly ConcurrentDictionary<string, Node> _nodes = new(Tree.ToDictionary(n => n.Name));
@@ -89,16 +103,32 @@ public sealed class MatrixModel
     /// <summary>True when the tenant or an ancestor of it is disabled.</summary>
     public bool Suspended(string name) => Chain(name).Any(n => !_nodes[n].Enabled);
 
-    public Standing StandingOf(Principal principal, string target)
+    /// <summary>The roles a principal holds and where: (tenant, catalogue role).</summary>
+    public IReadOnlyList<(string Tenant, string Role)> GrantsOf(Principal p) =>
+        !p.IsUser ? [(p.Tenant, p.Viewer ? "viewer" : "admin")]
+        : p.Role is null ? [(p.Tenant, p.Viewer ? "readonly_admin" : AdminOf(this[p.Tenant].Kind))]
+        : [.. (p.On ?? [p.Tenant]).Select(t => (t, p.Role))];
+
+    /// <summary>What a user's role field "admin" means on a tenant of the kind.</summary>
+    public static string AdminOf(string kind) => kind switch
+    {
+        "root" => "root_admin",
+        "customer" => "company_admin",
+        "unit" => "unit_admin",
+        _ => "partner_admin",
+    };
+
+    /// <summary>How a role held on tenant <paramref name="from"/> stands to the tenant <paramref name="target"/>.</summary>
+    public Standing StandingOf(string from, string target)
     {
         var chain = Chain(target).ToList();
-        if (!chain.Contains(principal.Tenant))
+        if (!chain.Contains(from))
         {
             return Standing.Outside;
         }
 
-        // A barrier strictly below the principal's tenant, whose parent is not the principal's tenant.
-        var below = chain.TakeWhile(n => n != principal.Tenant);
-        return below.Any(n => !_nodes[n].AncestralAccess && _nodes[n].Parent != principal.Tenant) ? Standing.Barred : Standing.Open;
+        // A barrier strictly below the grant's tenant, whose parent is not the grant's tenant.
+        var below = chain.TakeWhile(n => n != from);
+        return below.Any(n => !_nodes[n].AncestralAccess && _nodes[n].Parent != from) ? Standing.Barred : Standing.Open;
     }
 }

@@ -1,3 +1,5 @@
+using Tenancy.Tests.Users;
+
 namespace Tenancy.Tests.Access;
 
 /// <summary>
@@ -96,6 +98,10 @@ public sealed class MatrixWorld : IDisposable
         {
             var (user, login) = await keeper.CreateUserAndLoginAsync(tenantId, role);
             (session, SelfIds[principal.Name]) = (login, user.Str("id"));
+            if (principal.Role is { } held)
+            {
+                await keeper.PutGrantsAsync(user.Str("id"), [.. (principal.On ?? [principal.Tenant]).Select(t => (Ids[t], held))]).ExpectAsync(HttpStatusCode.OK);
+            }
         }
         else if (!principal.Viewer)
         {

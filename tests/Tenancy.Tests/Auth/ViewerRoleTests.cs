@@ -20,6 +20,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
         { "DELETE", "/api/2/users/{user}?version=1", "" },
         { "POST", "/api/2/users/{user}/password", """{"password": "Viewer-Cannot-42"}""" },
         { "POST", "/api/2/users/{user}/send-activation-email", "" },
+        { "PUT", "/api/2/users/{user}/access_policies", """{"items": [{"tenant_id": "{unit}", "role_id": "backup_user"}]}""" },
         { "POST", "/api/2/tenants/{customer}/subscriptions", """{"number": "A-S99999999999"}""" },
         { "POST", "/api/2/subscriptions/{subscription}/commitments", """{"service_level": "premium", "committed": 5}""" },
         { "POST", "/api/2/usage", """{"items": [{"tenant_id": "{customer}", "subscription": "{subscription}", "service_level": "premium", "consumed": 1, "timestamp": "2026-01-01T00:00:00Z"}]}""" },
@@ -50,7 +51,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
             foreach (var path in new[]
             {
                 $"/api/2/tenants/{Tree.UnitId}", $"/api/2/tenants/{Tree.PartnerId}/children", $"/api/2/tenants/{Tree.UnitId}/users",
-                $"/api/2/clients?tenant_id={Tree.UnitId}", $"/api/2/users/{User.Str("id")}", $"/api/2/subscriptions/{Subscription}",
+                $"/api/2/clients?tenant_id={Tree.UnitId}", $"/api/2/users/{User.Str("id")}", $"/api/2/users/{User.Str("id")}/access_policies", $"/api/2/subscriptions/{Subscription}",
                 $"/api/2/tenants/{Tree.CustomerId}/subscriptions", $"/api/2/subscriptions/{Subscription}/commitments",
                 $"/api/2/tenants/{Tree.UnitId}/applications", $"/api/2/tenants/{Tree.UnitId}/pricing", $"/api/2/users/{User.Str("id")}/activation-email",
                 $"/api/2/tenants/{Tree.UnitId}/reports", $"/api/2/reports/{Report}",
@@ -121,12 +122,12 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
             {
                 var status = (await reply.ExpectAsync(HttpStatusCode.Forbidden)).GetProperty("status");
                 Assert.Equal(403, status.GetProperty("code").GetInt32());
-                Assert.Contains("viewer", status.Str("verbose_message"), StringComparison.Ordinal);
+                Assert.Matches("viewer|readonly_admin", status.Str("verbose_message")); // a viewer user holds readonly_admin
             }
             else
             {
                 var error = await reply.ExpectErrorAsync(HttpStatusCode.Forbidden, 1002);
-                Assert.Contains("viewer", error.GetProperty("details").Str("info"), StringComparison.Ordinal);
+                Assert.Matches("viewer|readonly_admin", error.GetProperty("details").Str("info"));
             }
         }
 
