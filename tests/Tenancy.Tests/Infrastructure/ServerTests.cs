@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Tenancy.Server.Storage;
 
 namespace Tenancy.Tests.Infrastructure;
@@ -16,9 +17,12 @@ public abstract class ServerTests(StorageProvider provider) : IAsyncLifetime
     /// <summary>Configuration the class's server starts with, on top of the test defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
 
+    /// <summary>Replacements of the server's services for the class (for example a fake), applied after its own.</summary>
+    protected virtual Action<IServiceCollection>? TestServices => null;
+
     public virtual ValueTask InitializeAsync()
     {
-        Server = TenancyServer.Start(Provider, Settings);
+        Server = TenancyServer.Start(Provider, Settings, TestServices);
         return ValueTask.CompletedTask;
     }
 

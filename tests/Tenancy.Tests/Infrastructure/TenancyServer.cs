@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Tenancy.Server.Storage;
 
@@ -22,14 +23,14 @@ public sealed class TenancyServer : IAsyncDisposable
     private readonly TestStore? _ownedStore;
     private Api? _root;
 
-    private TenancyServer(TestStore store, bool owned, IReadOnlyDictionary<string, string?> settings)
+    private TenancyServer(TestStore store, bool owned, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         Store = store;
         _ownedStore = owned ? store : null;
         var dataDirectory = store.DataDirectory;
         DataDirectory = dataDirectory;
         RootSecret = settings.TryGetValue("Tenancy:Bootstrap:ClientSecret", out var s) && s is not null ? s : "";
-        _factory = new Factory(dataDirectory, settings);
+        _factory = new Factory(dataDirectory, settings, services);
         _factory.UseKestrel(0);
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
@@ -75,11 +76,14 @@ public sealed class TenancyServer : IAsyncDisposable
         Start(TestStore.Create(StorageProvider.Sqlite, dataDirectory), settings, owned: dataDirectory is null);
 
     /// <summary>Starts a server on a new store of the given provider, removed when the server is disposed.</summary>
-    public static TenancyServer Start(StorageProvider provider, IReadOnlyDictionary<string, string?>? settings = null) =>
-        Start(TestStore.Create(provider), settings, owned: true);
+    public static TenancyServer Start(
+        StorageProvider provider, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        Start(TestStore.Create(provider), settings, owned: true, services);
 
     /// <summary>Starts a server on an existing store (for restarts and several instances on one store).</summary>
-    public static TenancyServer Start(TestStore store, IReadOnlyDictionary<string, string?>? settings = null, bool owned = false)
+    /// <param name="services">Replacements of the server's services (for example a fake quota source), applied after its own.</param>
+    public static TenancyServer Start(
+        TestStore store, IReadOnlyDictionary<string, string?>? settings = null, bool owned = false, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -93,7 +97,7 @@ public sealed class TenancyServer : IAsyncDisposable
             all[k] = v;
         }
 
-        return new TenancyServer(store, owned, all);
+        return new TenancyServer(store, owned, all, services);
     }
 
     /// <summary>An HTTP client without credentials.</summary>
@@ -140,7 +144,8 @@ public sealed class TenancyServer : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(string dataDirectory, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(string dataDirectory, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -149,6 +154,11 @@ public sealed class TenancyServer : IAsyncDisposable
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
             }
         }
     }
