@@ -74,6 +74,7 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
         var unit = await UsagesAsync(tree.CustomerAdmin, tree.UnitId);
         var batch = await root.GetAsync($"/api/2/tenants/usages?tenants={tree.UnitId},{tree.PartnerId}&usage_names=workstations,servers")
             .ExpectAsync(HttpStatusCode.OK);
+        Spec.AssertValidFull("batchUsageList", batch);
         var advanced = await root.GetAsync($"/api/2/tenants/{tree.PartnerId}/usages?editions=advanced").ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal((1L, 7L), Values(partner, "workstations"));
@@ -217,13 +218,18 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
     private static async Task<List<JsonElement>> PutAsync(Api api, params object[] items)
     {
         var body = await api.PutJsonAsync("/api/2/tenants/usages", new { items }).ExpectAsync(HttpStatusCode.OK);
+        Spec.AssertValidFull("usagePutResult", body);
         var answer = body.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(items.Length, answer.Count);
         return answer;
     }
 
-    private static async Task<JsonElement> UsagesAsync(Api api, string tenantId) =>
-        (await api.GetAsync($"/api/2/tenants/{tenantId}/usages").ExpectAsync(HttpStatusCode.OK)).GetProperty("items");
+    private static async Task<JsonElement> UsagesAsync(Api api, string tenantId)
+    {
+        var body = await api.GetAsync($"/api/2/tenants/{tenantId}/usages").ExpectAsync(HttpStatusCode.OK);
+        Spec.AssertValidFull("usageList", body);
+        return body.GetProperty("items");
+    }
 
     private static JsonElement Usage(JsonElement usages, string name) => usages.EnumerateArray().Single(u => u.Str("name") == name);
 
