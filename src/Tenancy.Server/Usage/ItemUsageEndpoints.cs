@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Tenancy.Server.Usage;
 
@@ -34,9 +35,9 @@ public static class ItemUsageEndpoints
     }
 
     private static async Task<Results<Ok<ItemsJson<TenantUsagesJson>>, JsonHttpResult<AcronisErrorBody>>> OfTenants(
-        [AsParameters] UsageQuery q, Caller caller, ItemUsageService usages, CancellationToken ct)
+        [FromQuery(Name = "tenants")] string? tenants, [AsParameters] UsageQuery q, Caller caller, ItemUsageService usages, CancellationToken ct)
     {
-        var result = await usages.OfTenantsAsync(caller, q.Tenants, q.Filter, ct);
+        var result = await usages.OfTenantsAsync(caller, tenants, q.Filter, ct);
         return result.IsOk
             ? TypedResults.Ok(new ItemsJson<TenantUsagesJson>([.. result.Value.Select(t => new TenantUsagesJson(t.TenantId, [.. t.Usages.Select(ItemUsageJson.From)]))]))
             : AcronisErrors.ToResult(result.Error);

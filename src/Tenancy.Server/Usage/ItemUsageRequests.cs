@@ -66,9 +66,8 @@ public sealed record ItemUsageRequest
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
 
-/// <summary>The query of GET /api/2/tenants/{id}/usages and GET /api/2/tenants/usages.</summary>
+/// <summary>The filters of GET /api/2/tenants/{id}/usages and GET /api/2/tenants/usages.</summary>
 public sealed record UsageQuery(
-    [property: FromQuery(Name = "tenants")] string? Tenants,
     [property: FromQuery(Name = "usage_names")] string? UsageNames,
     [property: FromQuery(Name = "editions")] string? Editions)
 {
