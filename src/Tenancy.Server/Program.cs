@@ -37,6 +37,10 @@ builder.Services.AddSingleton<AuditStore>();
 builder.Services.AddSingleton<BillingStore>();
 builder.Services.AddSingleton<UsageStore>();
 builder.Services.AddSingleton<UsageService>();
+builder.Services.AddSingleton<ItemUsageStore>();
+builder.Services.AddSingleton<ItemUsageService>();
+// Quotas of tenants' offering items: none until the per-tenant offering items are wired in here.
+builder.Services.AddSingleton<IQuotaSource, NoQuotas>();
 builder.Services.AddSingleton<NseTenantStore>();
 builder.Services.Configure<PasswordOptions>(builder.Configuration.GetSection(PasswordOptions.Section));
 builder.Services.AddSingleton<Passwords>();
@@ -106,6 +110,7 @@ app.MapUsers();
 app.MapActivation();
 app.MapSubscriptions();
 app.MapUsage();
+app.MapItemUsage();
 app.MapApplications();
 app.MapPricing();
 app.MapReports();

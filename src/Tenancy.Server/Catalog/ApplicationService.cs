@@ -81,7 +81,8 @@ public sealed class ApplicationService(ServiceCatalog catalog, TenantService ten
         return Done.Value;
     }
 
-    private async Task<IReadOnlyList<Application>> EffectiveAsync(Tenant tenant, CancellationToken ct)
+    /// <summary>The applications the tenant has effectively on, in catalog order (no access check: the caller has decided).</summary>
+    public async Task<IReadOnlyList<Application>> EffectiveAsync(Tenant tenant, CancellationToken ct = default)
     {
         if (tenant.IsRoot)
         {

@@ -25,6 +25,13 @@ public static class AcronisErrors
 
     public static JsonHttpResult<AcronisErrorBody> ToResult(Error error)
     {
+        var (status, body) = Body(error);
+        return TypedResults.Json(body, statusCode: status);
+    }
+
+    /// <summary>The envelope and HTTP status of an error (also carried inside batch answers, one per refused item).</summary>
+    public static (int Status, AcronisErrorBody Body) Body(Error error)
+    {
         var (status, code, message, context) = error switch
         {
             VersionConflict v => (409, VersionMismatch, "Version mismatch.", Ctx(("current_version", v.CurrentVersion))),
@@ -49,9 +56,7 @@ public static class AcronisErrors
             _ => (500, 500, "Internal error.", Ctx()),
         };
 
-        return TypedResults.Json(
-            new AcronisErrorBody(new AcronisError(code, message, new AcronisErrorDetails(error.Message), Domain, context)),
-            statusCode: status);
+        return (status, new AcronisErrorBody(new AcronisError(code, message, new AcronisErrorDetails(error.Message), Domain, context)));
     }
 
     private static Dictionary<string, object?> Ctx(params (string Key, object? Value)[] items) =>

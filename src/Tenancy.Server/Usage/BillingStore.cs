@@ -64,12 +64,13 @@ public sealed class BillingStore(Database db)
         }
 
         await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO usage_current (subscription, service_level, consumed, consumed_at, committed, committed_from) " +
-            "VALUES (@Subscription, @ServiceLevel, 0, NULL, @Committed, @EffectiveFrom) " +
-            "ON CONFLICT (subscription, service_level) DO UPDATE " +
+            "INSERT INTO usage_current (tenant_id, application_id, offering_item, subscription, value, value_at, committed, committed_from) " +
+            "SELECT s.tenant_id, @app, @ServiceLevel, s.number, 0, NULL, @Committed, @EffectiveFrom FROM subscriptions s WHERE s.number = @Subscription " +
+            "ON CONFLICT (tenant_id, application_id, offering_item, subscription) DO UPDATE " +
             "SET committed = excluded.committed, committed_from = excluded.committed_from " +
             "WHERE usage_current.committed_from IS NULL OR excluded.committed_from > usage_current.committed_from",
-            commitment, tx, cancellationToken: ct));
+            new { commitment.Subscription, commitment.ServiceLevel, commitment.Committed, commitment.EffectiveFrom, app = ServiceLevelItems.ApplicationId },
+            tx, cancellationToken: ct));
         await AuditLog.WriteAsync(c, tx, audit, commitment.RecordedAt, ct);
         await tx.CommitAsync(ct);
         return true;

@@ -44,8 +44,21 @@ public sealed class UsageMap : Dictionary<string, IReadOnlyList<UsageLine>>
     }
 }
 
-/// <summary>A consumed value as a service reports it.</summary>
-public sealed record Sample(string TenantId, string Subscription, string ServiceLevel, double Consumed, long SampledAt);
+/// <summary>A consumed value as a service reports it through the v2.1 billing API (a service level within a subscription).</summary>
+public sealed record Sample(string TenantId, string Subscription, string ServiceLevel, double Consumed, long SampledAt)
+{
+    /// <summary>The same fact as a row of the one usage store: the service level's offering item, within the subscription.</summary>
+    public StoredSample ToStored() => new(TenantId, ServiceLevelItems.ApplicationId, ServiceLevel, Subscription, SampledAt, Consumed);
+}
+
+/// <summary>
+/// A row of the usage store: the value of an offering item for a tenant at a time, in the item's stored
+/// unit; <paramref name="Subscription"/> is the billing grouping ('' for values reported per tenant).
+/// </summary>
+public sealed record StoredSample(string TenantId, string ApplicationId, string OfferingItem, string Subscription, long SampledAt, double Value)
+{
+    public const string NoSubscription = "";
+}
 
 /// <summary>A refused item of a usage batch: its position, the field at fault and why.</summary>
 public sealed record ItemError(int Index, string Field, string Message);

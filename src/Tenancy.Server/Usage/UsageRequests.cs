@@ -36,9 +36,12 @@ public sealed record UsageBatchRequest : JsonRequest<UsageBatchRequest>
 {
     public IReadOnlyList<JsonElement>? Items { get; init; }
 
-    protected override Invalid? Validate() =>
-        Items is null ? new Invalid("items", "items is required: an array of usage samples.")
-        : Items.Count > UsageService.MaxBatch ? new Invalid("items", $"A batch may hold at most {UsageService.MaxBatch} items.")
+    protected override Invalid? Validate() => CheckBatch(Items, "usage samples");
+
+    /// <summary>A batch (of either dialect) is an array of at most <see cref="UsageService.MaxBatch"/> items.</summary>
+    public static Invalid? CheckBatch(IReadOnlyList<JsonElement>? items, string what) =>
+        items is null ? new Invalid("items", $"items is required: an array of {what}.")
+        : items.Count > UsageService.MaxBatch ? new Invalid("items", $"A batch may hold at most {UsageService.MaxBatch} items.")
         : null;
 
     /// <summary>The samples of the batch, in order, each a sample or the problem with it.</summary>

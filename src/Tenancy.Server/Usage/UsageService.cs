@@ -157,7 +157,7 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
             }
         }
 
-        var (applied, duplicates) = good.Count == 0 ? (0, 0) : await usage.IngestAsync(good, clock.NowMicros(), ct);
+        var (applied, duplicates) = good.Count == 0 ? (0, 0) : await usage.IngestAsync([.. good.Select(g => g.ToStored())], clock.NowMicros(), ct: ct);
         return new IngestOutcome(items.Count, applied, duplicates, errors);
 
         Invalid? Check(Sample s) =>

@@ -1,6 +1,10 @@
 namespace Tenancy.Server.Usage;
 
-/// <summary>SQL for usage: ingestion, the current usage of tenants, subtree roll-ups and period reports.</summary>
+/// <summary>
+/// SQL for usage: ingestion (both dialects), and the /api/v2.1 views of it: the usage maps of tenants
+/// (service levels within subscriptions), subtree roll-ups and period reports. The /api/2 views of the same
+/// rows are in <see cref="ItemUsageStore"/>.
+/// </summary>
 public sealed class UsageStore(Database db)
 {
     /// <summary>A subscription of a live tenant, with where that tenant sits in the tree.</summary>
@@ -31,39 +35,46 @@ public sealed class UsageStore(Database db)
     }
 
     /// <summary>
-    /// Records samples in one transaction. A sample whose key (subscription, service level, time) is
-    /// already stored is skipped, so a re-sent batch changes nothing; a stored sample becomes the
-    /// current value only when it is newer than the current one.
+    /// Records samples of both dialects in one transaction. A sample whose key (tenant, offering item,
+    /// subscription, time) is already stored is skipped, so a re-sent batch changes nothing; with
+    /// <paramref name="onlyIfChanged"/> (values reported without a time) a sample equal to the current value
+    /// is skipped too. A stored sample becomes the current value only when it is newer than the current one.
     /// </summary>
-    public async Task<(int Applied, int Duplicates)> IngestAsync(IReadOnlyList<Sample> samples, long now, CancellationToken ct = default)
+    public async Task<(int Applied, int Duplicates)> IngestAsync(
+        IReadOnlyList<StoredSample> samples, long now, bool onlyIfChanged = false, CancellationToken ct = default)
     {
         var applied = 0;
         await using var c = await db.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         foreach (var s in samples)
         {
-            var args = new { s.Subscription, s.ServiceLevel, s.SampledAt, s.Consumed, now };
+            var args = new { s.TenantId, s.ApplicationId, s.OfferingItem, s.Subscription, s.SampledAt, s.Value, now };
             if (await c.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO usage_samples (subscription, service_level, sampled_at, consumed, received_at) " +
-                "VALUES (@Subscription, @ServiceLevel, @SampledAt, @Consumed, @now) " +
-                "ON CONFLICT (subscription, service_level, sampled_at) DO NOTHING", args, tx, cancellationToken: ct)) == 0)
+                "INSERT INTO usage_samples (tenant_id, application_id, offering_item, subscription, sampled_at, value, received_at) " +
+                "SELECT @TenantId, @ApplicationId, @OfferingItem, @Subscription, @SampledAt, @Value, @now " +
+                (onlyIfChanged ? $"WHERE NOT EXISTS (SELECT 1 FROM usage_current u WHERE {CurrentKey} AND u.value = @Value) " : "WHERE 1 = 1 ") +
+                "ON CONFLICT (tenant_id, application_id, offering_item, subscription, sampled_at) DO NOTHING",
+                args, tx, cancellationToken: ct)) == 0)
             {
                 continue;
             }
 
             applied++;
             await c.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO usage_current (subscription, service_level, consumed, consumed_at, committed, committed_from) " +
-                "VALUES (@Subscription, @ServiceLevel, @Consumed, @SampledAt, 0, NULL) " +
-                "ON CONFLICT (subscription, service_level) DO UPDATE " +
-                "SET consumed = excluded.consumed, consumed_at = excluded.consumed_at " +
-                "WHERE usage_current.consumed_at IS NULL OR excluded.consumed_at > usage_current.consumed_at",
+                "INSERT INTO usage_current (tenant_id, application_id, offering_item, subscription, value, value_at, committed, committed_from) " +
+                "VALUES (@TenantId, @ApplicationId, @OfferingItem, @Subscription, @Value, @SampledAt, 0, NULL) " +
+                "ON CONFLICT (tenant_id, application_id, offering_item, subscription) DO UPDATE " +
+                "SET value = excluded.value, value_at = excluded.value_at " +
+                "WHERE usage_current.value_at IS NULL OR excluded.value_at > usage_current.value_at",
                 args, tx, cancellationToken: ct));
         }
 
         await tx.CommitAsync(ct);
         return (applied, samples.Count - applied);
     }
+
+    private const string CurrentKey =
+        "u.tenant_id = @TenantId AND u.application_id = @ApplicationId AND u.offering_item = @OfferingItem AND u.subscription = @Subscription";
 
     /// <summary>The usage map of each given tenant; a tenant without subscriptions has none.</summary>
     public async Task<Dictionary<string, UsageMap>> CurrentAsync(IReadOnlyCollection<string> tenantIds, CancellationToken ct = default)
@@ -76,12 +87,12 @@ public sealed class UsageStore(Database db)
 
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<CurrentRow>(new CommandDefinition(
-            "SELECT s.tenant_id, s.number AS subscription, u.service_level, " +
-            "COALESCE(u.consumed, 0.0) AS consumed, COALESCE(u.committed, 0.0) AS committed " +
-            "FROM subscriptions s LEFT JOIN usage_current u ON u.subscription = s.number " +
-            "LEFT JOIN service_levels l ON l.name = u.service_level " +
+            "SELECT s.tenant_id, s.number AS subscription, l.name AS service_level, " +
+            "COALESCE(u.value, 0.0) AS consumed, COALESCE(u.committed, 0.0) AS committed " +
+            "FROM subscriptions s LEFT JOIN usage_current u ON u.tenant_id = s.tenant_id AND u.subscription = s.number " +
+            "AND u.application_id = @app LEFT JOIN service_levels l ON l.name = u.offering_item " +
             $"WHERE {db.In("s.tenant_id", "tenantIds")} ORDER BY s.tenant_id, s.number, l.position",
-            new { tenantIds = db.List(tenantIds) }, cancellationToken: ct));
+            new { tenantIds = db.List(tenantIds), app = ServiceLevelItems.ApplicationId }, cancellationToken: ct));
         foreach (var subscription in rows.GroupBy(r => (r.TenantId, r.Subscription)))
         {
             if (!maps.TryGetValue(subscription.Key.TenantId, out var map))
@@ -98,11 +109,11 @@ public sealed class UsageStore(Database db)
     }
 
     internal const string RollupSql =
-        "SELECT u.service_level, SUM(u.consumed) AS consumed, SUM(u.committed) AS committed, " +
-        "SUM(CASE WHEN u.consumed > u.committed THEN u.consumed - u.committed ELSE 0.0 END) AS burst " +
-        "FROM tenants t JOIN subscriptions s ON s.tenant_id = t.id " +
-        "JOIN usage_current u ON u.subscription = s.number JOIN service_levels l ON l.name = u.service_level " +
-        "WHERE t.path >= @path AND t.path < @upper GROUP BY u.service_level, l.position ORDER BY l.position";
+        "SELECT l.name AS service_level, SUM(u.value) AS consumed, SUM(u.committed) AS committed, " +
+        "SUM(CASE WHEN u.value > u.committed THEN u.value - u.committed ELSE 0.0 END) AS burst " +
+        "FROM tenants t JOIN usage_current u ON u.tenant_id = t.id AND u.application_id = @app AND u.subscription <> '' " +
+        "JOIN service_levels l ON l.name = u.offering_item " +
+        "WHERE t.path >= @path AND t.path < @upper GROUP BY l.name, l.position ORDER BY l.position";
 
     /// <summary>
     /// The current usage of a whole subtree per service level, in one set-based statement: the
@@ -114,7 +125,7 @@ public sealed class UsageStore(Database db)
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<(string ServiceLevel, double Consumed, double Committed, double Burst)>(new CommandDefinition(
             RollupSql,
-            new { path, upper = TreePath.UpperBound(path) }, cancellationToken: ct));
+            new { path, upper = TreePath.UpperBound(path), app = ServiceLevelItems.ApplicationId }, cancellationToken: ct));
         return [.. rows.Select(r => new UsageLine(
             r.ServiceLevel, UsageLine.Round(r.Consumed), UsageLine.Round(r.Committed), UsageLine.Round(r.Burst)))];
     }
@@ -135,19 +146,19 @@ public sealed class UsageStore(Database db)
             "UNION ALL SELECT id, name, code, zuora_account_name, zuora_account_number, deleted_at " +
             "FROM tenant_archive WHERE id_path >= @idPath AND id_path < @idUpper) " +
             "SELECT sc.id AS tenant_id, sc.name AS tenant_name, sc.code AS tenant_code, sc.zuora_account_name, " +
-            "sc.zuora_account_number, sc.deleted_at, h.subscription, h.service_level, " +
-            "AVG(h.consumed) AS average_consumed, MAX(h.consumed) AS peak_consumed, COUNT(*) AS samples, " +
+            "sc.zuora_account_number, sc.deleted_at, h.subscription, l.name AS service_level, " +
+            "AVG(h.value) AS average_consumed, MAX(h.value) AS peak_consumed, COUNT(*) AS samples, " +
             "COALESCE((SELECT m.committed FROM commitments m WHERE m.subscription = h.subscription " +
-            "AND m.service_level = h.service_level AND m.effective_from < @to ORDER BY m.effective_from DESC LIMIT 1), 0.0) AS committed " +
-            "FROM scope sc JOIN subscriptions s ON s.tenant_id = sc.id JOIN usage_samples h ON h.subscription = s.number " +
-            "JOIN service_levels l ON l.name = h.service_level " +
+            "AND m.service_level = l.name AND m.effective_from < @to ORDER BY m.effective_from DESC LIMIT 1), 0.0) AS committed " +
+            "FROM scope sc JOIN usage_samples h ON h.tenant_id = sc.id AND h.application_id = @app AND h.subscription <> '' " +
+            "JOIN service_levels l ON l.name = h.offering_item " +
             "WHERE h.sampled_at >= @from AND h.sampled_at < @to " +
             "GROUP BY sc.id, sc.name, sc.code, sc.zuora_account_name, sc.zuora_account_number, sc.deleted_at, " +
-            "h.subscription, h.service_level, l.position ORDER BY sc.name, sc.id, h.subscription, l.position",
+            "h.subscription, l.name, l.position ORDER BY sc.name, sc.id, h.subscription, l.position",
             new
             {
                 path = scope.Path, upper = TreePath.UpperBound(scope.Path), idPath, idUpper = TreePath.UpperBound(idPath),
-                from, to,
+                from, to, app = ServiceLevelItems.ApplicationId,
             },
             cancellationToken: ct));
         return rows.AsList();

@@ -6,6 +6,7 @@ namespace Tenancy.Tests.Access;
 public static class BillingAndAuditCases
 {
     private static int _samples;
+    private static int _values;
 
     public static IEnumerable<MatrixCase> All() =>
     [
@@ -52,6 +53,36 @@ public static class BillingAndAuditCases
                     ? Problem(applied == 1, $"not applied: {body}")
                     : Problem(applied == 0 && errors.GetArrayLength() == 1 && errors[0].Str("field") == "subscription", $"not refused as out of reach: {body}"));
             },
+        },
+        new("GET /api/2/tenants/{id}/usages", Res.Usage, Op.Read, Dialect.Acronis, HttpStatusCode.OK, c => c.Api.GetAsync($"/api/2/tenants/{c.Id}/usages"))
+        {
+            Check = static (c, body, _) => Task.FromResult(Problem(
+                TenantCases.Items(body).Any(u => u.Str("name") == "standard" && u.Long("value") > 0 && u.Str("tenant_uuid") == c.Id), $"its standard usage is missing: {body}")),
+        },
+        new("GET /api/2/tenants/usages?tenants={id}", Res.Usage, Op.Read, Dialect.Acronis, HttpStatusCode.OK,
+            c => c.Api.GetAsync($"/api/2/tenants/usages?tenants={c.Id}&usage_names=standard"))
+        {
+            Check = static (c, body, _) => Task.FromResult(Problem(
+                TenantCases.Items(body).Single() is var t && t.Str("tenant") == c.Id && t.GetProperty("usages").GetArrayLength() == 1, $"its usages are missing: {body}")),
+        },
+        new("PUT /api/2/tenants/usages (a value of the tenant)", Res.Usage, Op.Create, Dialect.Acronis, HttpStatusCode.OK, async c =>
+        {
+            c.Before = await ServersAsync(c);
+            return await c.Api.PutJsonAsync("/api/2/tenants/usages",
+                new { items = new[] { new { tenant_id = c.Id, offering_item = "servers", usage_value = Interlocked.Increment(ref _values) } } });
+        })
+        {
+            Rule = UsageRule,
+            Check = static async (c, body, outcome) =>
+            {
+                var item = TenantCases.Items(body).Single();
+                var refused = item.TryGetProperty("error", out var error);
+                return outcome == Outcome.Allowed
+                    ? Problem(!refused && await ServersAsync(c) > 0, $"not applied: {body}")
+                    : Problem(refused && error.GetProperty("error").GetProperty("code").GetInt32() == 1002
+                        && error.GetProperty("error").GetProperty("context").Str("field") == "tenant_id", $"not refused as out of reach: {body}");
+            },
+            Unchanged = static async c => Problem(await ServersAsync(c) == c.Before, "refused, yet recorded"),
         },
         Audit("tenant", c => c.Id),
         Audit("API client", c => c.World.Clients[c.Target]),
@@ -109,6 +140,12 @@ public static class BillingAndAuditCases
         };
 
     private static string Number(CaseContext c) => c.World.Subscriptions[c.Target];
+
+    /// <summary>The target's own "servers" value as its observer reads it (-1 if it cannot).</summary>
+    private static async Task<long> ServersAsync(CaseContext c) =>
+        await c.ObserveAsync($"/api/2/tenants/{c.Id}/usages?usage_names=servers") is { } usages
+            ? TenantCases.Items(usages).SingleOrDefault(u => u.Str("name") == "servers") is { ValueKind: JsonValueKind.Object } u ? u.Long("value") : 0
+            : -1;
 
     private static async Task<long> CommitmentsAsync(CaseContext c) =>
         await c.ObserveAsync($"/api/2/subscriptions/{Number(c)}/commitments") is { } list ? TenantCases.Items(list).Count() : -1;

@@ -24,6 +24,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
         { "POST", "/api/2/tenants/{customer}/subscriptions", """{"number": "A-S99999999999"}""" },
         { "POST", "/api/2/subscriptions/{subscription}/commitments", """{"service_level": "premium", "committed": 5}""" },
         { "POST", "/api/2/usage", """{"items": [{"tenant_id": "{customer}", "subscription": "{subscription}", "service_level": "premium", "consumed": 1, "timestamp": "2026-01-01T00:00:00Z"}]}""" },
+        { "PUT", "/api/2/tenants/usages", """{"items": [{"tenant_id": "{customer}", "offering_item": "servers", "usage_value": 1}]}""" },
         { "POST", "/api/2/applications/8aaf366b-fe24-4f25-93b3-bd729c86cc95/bindings/tenants/{unit}", "" },
         { "DELETE", "/api/2/applications/cc29685d-a9ca-3e87-a83d-069f18b588f0/bindings/tenants/{unit}", "" },
         { "PUT", "/api/2/tenants/{unit}/pricing", """{"mode": "production", "version": 1}""" },
@@ -55,6 +56,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
                 $"/api/2/tenants/{Tree.CustomerId}/subscriptions", $"/api/2/subscriptions/{Subscription}/commitments",
                 $"/api/2/tenants/{Tree.UnitId}/applications", $"/api/2/tenants/{Tree.UnitId}/pricing", $"/api/2/users/{User.Str("id")}/activation-email",
                 $"/api/2/tenants/{Tree.UnitId}/reports", $"/api/2/reports/{Report}",
+                $"/api/2/tenants/{Tree.CustomerId}/usages",
             })
             {
                 var body = await Root.GetAsync(path).ExpectAsync(HttpStatusCode.OK);
@@ -145,6 +147,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
             Assert.Equal(s.User.Str("id"), (await viewer.GetAsync($"/api/2/users/{s.User.Str("id")}").ExpectAsync(HttpStatusCode.OK)).Str("id"));
             await viewer.GetAsync($"/api/2/clients/{s.Client.Str("client_id")}").ExpectAsync(HttpStatusCode.OK);
             await viewer.GetAsync($"/api/2/tenants/{s.Tree.CustomerId}/subscriptions").ExpectAsync(HttpStatusCode.OK);
+            await viewer.GetAsync($"/api/2/tenants/{s.Tree.CustomerId}/usages").ExpectAsync(HttpStatusCode.OK);
             var nse = await viewer.GetAsync($"/api/v2.1/tenants/{s.Tree.UnitId}").ExpectAsync(HttpStatusCode.OK);
             Assert.Equal(s.Tree.UnitId, nse.GetProperty("result").GetProperty("records")[0].Str("id"));
         }

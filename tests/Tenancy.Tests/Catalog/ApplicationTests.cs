@@ -17,7 +17,7 @@ public abstract class ApplicationTests(StorageProvider provider) : ServerTests(p
         var backup = await partner.GetAsync($"/api/2/applications/{Backup}").ExpectAsync(HttpStatusCode.OK);
 
         var items = list.GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal([Platform, Backup, ObjectStorage], items.Select(a => a.Str("id")));
+        Assert.Equal([Platform, Backup, ObjectStorage, ServiceLevels], items.Select(a => a.Str("id")));
         Assert.Equal(Platform, Assert.Single(items, a => a.Str("type") == "platform").Str("id"));
         foreach (var application in items)
         {
@@ -52,7 +52,7 @@ public abstract class ApplicationTests(StorageProvider provider) : ServerTests(p
         var ofPartner = await root.GetAsync($"/api/2/tenants/{partnerId}/applications").ExpectAsync(HttpStatusCode.OK);
 
         Spec.AssertValid("uuidList", ofPartner);
-        Assert.Equal([Platform, Backup, ObjectStorage], Ids(ofRoot));
+        Assert.Equal([Platform, Backup, ObjectStorage, ServiceLevels], Ids(ofRoot));
         Assert.Equal([Platform], Ids(ofPartner));
     }
 
@@ -109,7 +109,7 @@ public abstract class ApplicationTests(StorageProvider provider) : ServerTests(p
 
         Assert.Contains("always on", platform.GetProperty("details").Str("info"), StringComparison.Ordinal);
         Assert.Equal([Platform], await OnAsync(root, partnerId));
-        Assert.Equal([Platform, Backup, ObjectStorage], await OnAsync(root, rootId));
+        Assert.Equal([Platform, Backup, ObjectStorage, ServiceLevels], await OnAsync(root, rootId));
     }
 
     [Fact]

@@ -17,8 +17,19 @@ public sealed class CatalogFileTests
         Assert.True(service.Editions.Count >= 2);
         Assert.True(service.OfferingItems.Count >= 6);
         Assert.Equal(["count", "feature", "infra"], service.OfferingItems.Select(i => i.Type).Distinct().Order());
-        var storage = Assert.Single(catalog.Applications, a => a.Type == "storage");
+        var storage = Assert.Single(catalog.Applications, a => a.Id == SampleCatalog.ObjectStorage);
         Assert.Equal(2, storage.OfferingItems.Where(i => i.Type == "infra").Select(i => i.InfraId).Distinct().Count());
+    }
+
+    [Fact]
+    public void Sample_HasTheServiceLevelsAsOfferingItems_OfTheApplicationTheUsageStoreMapsThemTo()
+    {
+        var catalog = CatalogFile.Load(SamplePath);
+
+        var levels = catalog.Find(Tenancy.Server.Usage.ServiceLevelItems.ApplicationId);
+        Assert.Equal(SampleCatalog.ServiceLevels, levels?.Id);
+        Assert.Equal(["extreme", "premium", "standard", "object"], levels!.OfferingItems.Select(i => i.Name));
+        Assert.All(levels.OfferingItems, i => Assert.Equal(("bytes", i.Name), (i.MeasurementUnit, i.UsageName)));
     }
 
     [Fact]

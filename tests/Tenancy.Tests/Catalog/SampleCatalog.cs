@@ -7,5 +7,8 @@ public static class SampleCatalog
     public const string Backup = "8aaf366b-fe24-4f25-93b3-bd729c86cc95";
     public const string ObjectStorage = "cc29685d-a9ca-3e87-a83d-069f18b588f0";
 
+    /// <summary>The /api/v2.1 service levels as offering items (extreme, premium, standard, object).</summary>
+    public const string ServiceLevels = "5b2e7f1a-9c3d-4e6b-8a0f-1d2c3b4a5e69";
+
     public static string Binding(string application, string tenant) => $"/api/2/applications/{application}/bindings/tenants/{tenant}";
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Tenancy.Server.Storage;
 
 namespace Tenancy.Tests.Infrastructure;
@@ -21,10 +22,13 @@ public abstract class ServerTests(StorageProvider provider) : IAsyncLifetime
 
     protected LogCapture? Logs { get; private set; }
 
+    /// <summary>Replacements of the server's services for the class (for example a fake), applied after its own.</summary>
+    protected virtual Action<IServiceCollection>? TestServices => null;
+
     public virtual ValueTask InitializeAsync()
     {
         Logs = CaptureLogs ? new LogCapture() : null;
-        Server = TenancyServer.Start(Provider, Settings, Logs);
+        Server = TenancyServer.Start(Provider, Settings, Logs, TestServices);
         return ValueTask.CompletedTask;
     }
 

@@ -10,14 +10,21 @@ namespace Tenancy.Tests.Infrastructure;
 public static class Spec
 {
     private static readonly Uri Base = new("https://tenancy.test/acronis-spec");
-    private static readonly Lazy<bool> Registered = new(Register);
+    private static readonly Uri FullBase = new("https://tenancy.test/acronis-full-spec");
+    private static readonly Lazy<bool> Registered = new(() => Register("acronis-tenants-subset.json", Base));
+    private static readonly Lazy<bool> FullRegistered = new(() => Register("acronis-account-management-v2-openapi.json", FullBase));
 
     public static string SpecsDirectory { get; } = FindSpecs();
 
-    public static void AssertValid(string schemaName, JsonElement instance)
+    public static void AssertValid(string schemaName, JsonElement instance) => AssertValid(Registered, Base, schemaName, instance);
+
+    /// <summary>Against a schema of the whole Account Management API document (acronis-account-management-v2-openapi.json).</summary>
+    public static void AssertValidFull(string schemaName, JsonElement instance) => AssertValid(FullRegistered, FullBase, schemaName, instance);
+
+    private static void AssertValid(Lazy<bool> registered, Uri document, string schemaName, JsonElement instance)
     {
-        _ = Registered.Value;
-        var schema = JsonSchema.FromText($$"""{"$ref": "{{Base}}#/$defs/{{schemaName}}"}""");
+        _ = registered.Value;
+        var schema = JsonSchema.FromText($$"""{"$ref": "{{document}}#/$defs/{{schemaName}}"}""");
         var result = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (!result.IsValid)
         {
@@ -29,13 +36,13 @@ public static class Spec
         }
     }
 
-    private static bool Register()
+    private static bool Register(string file, Uri id)
     {
-        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(SpecsDirectory, "acronis-tenants-subset.json")))!;
+        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(SpecsDirectory, file)))!;
         var converted = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$id"] = Base.ToString(),
+            ["$id"] = id.ToString(),
             ["$defs"] = Convert(document["components"]!["schemas"]!.DeepClone()),
         };
         SchemaRegistry.Global.Register(JsonSchema.FromText(converted.ToJsonString()));

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tenancy.Server.Storage;
@@ -23,14 +24,14 @@ public sealed class TenancyServer : IAsyncDisposable
     private readonly TestStore? _ownedStore;
     private Api? _root;
 
-    private TenancyServer(TestStore store, bool owned, IReadOnlyDictionary<string, string?> settings, LogCapture? logs)
+    private TenancyServer(TestStore store, bool owned, IReadOnlyDictionary<string, string?> settings, LogCapture? logs, Action<IServiceCollection>? services)
     {
         Store = store;
         _ownedStore = owned ? store : null;
         var dataDirectory = store.DataDirectory;
         DataDirectory = dataDirectory;
         RootSecret = settings.TryGetValue("Tenancy:Bootstrap:ClientSecret", out var s) && s is not null ? s : "";
-        _factory = new Factory(dataDirectory, settings, logs);
+        _factory = new Factory(dataDirectory, settings, logs, services);
         _factory.UseKestrel(0);
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
@@ -76,12 +77,15 @@ public sealed class TenancyServer : IAsyncDisposable
         Start(TestStore.Create(StorageProvider.Sqlite, dataDirectory), settings, owned: dataDirectory is null);
 
     /// <summary>Starts a server on a new store of the given provider, removed when the server is disposed.</summary>
-    public static TenancyServer Start(StorageProvider provider, IReadOnlyDictionary<string, string?>? settings = null, LogCapture? logs = null) =>
-        Start(TestStore.Create(provider), settings, owned: true, logs);
+    public static TenancyServer Start(
+        StorageProvider provider, IReadOnlyDictionary<string, string?>? settings = null, LogCapture? logs = null, Action<IServiceCollection>? services = null) =>
+        Start(TestStore.Create(provider), settings, owned: true, logs, services);
 
     /// <summary>Starts a server on an existing store (for restarts and several instances on one store).</summary>
+    /// <param name="services">Replacements of the server's services (for example a fake quota source), applied after its own.</param>
     public static TenancyServer Start(
-        TestStore store, IReadOnlyDictionary<string, string?>? settings = null, bool owned = false, LogCapture? logs = null)
+        TestStore store, IReadOnlyDictionary<string, string?>? settings = null, bool owned = false, LogCapture? logs = null,
+        Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -95,7 +99,7 @@ public sealed class TenancyServer : IAsyncDisposable
             all[k] = v;
         }
 
-        return new TenancyServer(store, owned, all, logs);
+        return new TenancyServer(store, owned, all, logs, services);
     }
 
     /// <summary>An HTTP client without credentials.</summary>
@@ -142,7 +146,9 @@ public sealed class TenancyServer : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(string dataDirectory, IReadOnlyDictionary<string, string?> settings, LogCapture? logs) : WebApplicationFactory<Program>
+    private sealed class Factory(
+        string dataDirectory, IReadOnlyDictionary<string, string?> settings, LogCapture? logs, Action<IServiceCollection>? services)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -156,6 +162,11 @@ public sealed class TenancyServer : IAsyncDisposable
             if (logs is not null)
             {
                 builder.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(logs));
+            }
+
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
             }
         }
     }

@@ -36,7 +36,7 @@ public abstract class QueryPlanTests(ServerFixture fixture, ITestOutputHelper ou
             "children page" => (TenantStore.ChildrenSql, new { parentSeq = 7L, afterSeq = 0L, limit = 100 }),
             "subtree level page" => (TenantStore.SubtreeLevelSql, new { level = 3, rootPath = "/1/7/", afterPath = "", upper = "/1/70", limit = 100 }),
             "token principal" => (_server.Services.GetRequiredService<ClientStore>().PrincipalSql, new { id = Guid.NewGuid().ToString(), jti = "jti" }),
-            "usage roll-up" => (UsageStore.RollupSql, new { path = "/1/7/", upper = "/1/70" }),
+            "usage roll-up" => (UsageStore.RollupSql, new { path = "/1/7/", upper = "/1/70", app = ServiceLevelItems.ApplicationId }),
             "access policy on a tenant" => (
                 $"SELECT t.id FROM tenants t WHERE t.id = @id AND {AccessPolicy.Where("t.path")} AND {AccessPolicy.UnlockedWhere("t")}",
                 Reach(new { id = Guid.NewGuid().ToString() })),
