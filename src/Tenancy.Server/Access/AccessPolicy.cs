@@ -134,6 +134,7 @@ public static class AccessPolicy
         Resource.Usage => "usage record",
         Resource.Application => "application",
         Resource.Pricing => "pricing setting",
+        Resource.OfferingItem => "offering item",
         _ => "audit record",
     };
 

@@ -22,7 +22,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
         { "POST", "/api/2/tenants/{customer}/subscriptions", """{"number": "A-S99999999999"}""" },
         { "POST", "/api/2/subscriptions/{subscription}/commitments", """{"service_level": "premium", "committed": 5}""" },
         { "POST", "/api/2/usage", """{"items": [{"tenant_id": "{customer}", "subscription": "{subscription}", "service_level": "premium", "consumed": 1, "timestamp": "2026-01-01T00:00:00Z"}]}""" },
-        { "POST", "/api/2/applications/8aaf366b-fe24-4f25-93b3-bd729c86cc95/bindings/tenants/{unit}", "" },
+        { "POST", "/api/2/applications/6e6d758d-8e74-3ae3-ac84-50eb0dff12eb/bindings/tenants/{unit}", "" },
         { "DELETE", "/api/2/applications/cc29685d-a9ca-3e87-a83d-069f18b588f0/bindings/tenants/{unit}", "" },
         { "PUT", "/api/2/tenants/{unit}/pricing", """{"mode": "production", "version": 1}""" },
         { "POST", "/api/v2.1/tenants", """{"code": "t_viewer", "name": "x", "parent_id": "{partner}"}""" },
