@@ -57,19 +57,19 @@ public sealed class EditionService(ServiceCatalog catalog, TenantService tenants
         var targets = states.Where(s => s.Item.Edition == target).ToList();
         ItemState? Replacement(ItemState s) => targets.FirstOrDefault(t => t.Item.UsageName == s.Item.UsageName && t.Item.InfraId == s.Item.InfraId);
 
-        if (!targets.Any(t => t.ParentOn))
-        {
-            return new RuleViolation(Rule.Business,
-                $"The parent tenant {tenant.ParentId} has no offering item of the edition {target} of {application.Name} on.")
-            { OfferingItems = [.. targets.Select(t => t.Item.Name)] };
-        }
-
         var unavailable = sources.Select(Replacement).OfType<ItemState>().Where(t => !t.ParentOn).Select(t => t.Item.Name).ToList();
         if (unavailable.Count > 0)
         {
             return new RuleViolation(Rule.Business,
                 $"The edition cannot be switched: the parent tenant {tenant.ParentId} does not have these offering items on: {string.Join(", ", unavailable)}.")
             { OfferingItems = unavailable };
+        }
+
+        if (!targets.Any(t => t.ParentOn))
+        {
+            return new RuleViolation(Rule.Business,
+                $"The parent tenant {tenant.ParentId} has no offering item of the edition {target} of {application.Name} on.")
+            { OfferingItems = [.. targets.Select(t => t.Item.Name)] };
         }
 
         var locations = sources.Select(s => s.Item.InfraId).OfType<string>().ToHashSet(StringComparer.Ordinal);

@@ -25,6 +25,8 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
         { "POST", "/api/2/applications/6e6d758d-8e74-3ae3-ac84-50eb0dff12eb/bindings/tenants/{unit}", "" },
         { "DELETE", "/api/2/applications/cc29685d-a9ca-3e87-a83d-069f18b588f0/bindings/tenants/{unit}", "" },
         { "PUT", "/api/2/tenants/{unit}/pricing", """{"mode": "production", "version": 1}""" },
+        { "PUT", "/api/2/tenants/{unit}/offering_items", """{"offering_items": [{"application_id": "cc29685d-a9ca-3e87-a83d-069f18b588f0", "name": "storage_eu", "status": 0}]}""" },
+        { "PUT", "/api/2/tenants/{unit}/edition", """{"application_id": "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb", "target_edition": "pck_per_workload"}""" },
         { "POST", "/api/v2.1/tenants", """{"code": "t_viewer", "name": "x", "parent_id": "{partner}"}""" },
         { "PUT", "/api/v2.1/tenants/{unit}", """{"name": "renamed"}""" },
         { "DELETE", "/api/v2.1/tenants/{unit}", "" },
@@ -48,6 +50,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
                 $"/api/2/clients?tenant_id={Tree.UnitId}", $"/api/2/users/{User.Str("id")}", $"/api/2/subscriptions/{Subscription}",
                 $"/api/2/tenants/{Tree.CustomerId}/subscriptions", $"/api/2/subscriptions/{Subscription}/commitments",
                 $"/api/2/tenants/{Tree.UnitId}/applications", $"/api/2/tenants/{Tree.UnitId}/pricing",
+                $"/api/2/tenants/{Tree.UnitId}/offering_items",
             })
             {
                 var body = await Root.GetAsync(path).ExpectAsync(HttpStatusCode.OK);
