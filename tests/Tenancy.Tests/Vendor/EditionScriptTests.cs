@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Tenancy.Server.Storage;
 using static Tenancy.Tests.Catalog.SampleCatalog;
 using static Tenancy.Tests.OfferingItems.OfferingItemSteps;
+using static Tenancy.Tests.Vendor.ScriptSteps;
 
 namespace Tenancy.Tests.Vendor;
 
@@ -86,7 +87,7 @@ public abstract class EditionScriptTests(StorageProvider provider) : ServerTests
         disabled.ForEach(oi => oi["status"] = 0);
         var enabled = next.Where(oi => ScriptSteps.Str(oi, "edition") == PerWorkload).Select(oi => oi!.DeepClone()).ToList();
         enabled.ForEach(oi => oi["status"] = 1);
-        await s.PutItemsAsync(customer, [.. disabled, .. ForCustomer([.. enabled])]);
+        await s.PutItemsAsync(customer, [.. disabled, .. ForCustomer([.. enabled]).Select(oi => oi!.DeepClone())]);
 
         Assert.Equal([.. PlatformItems, .. PerWorkloadItems, .. NoEditionItems], await s.Api.OnAsync(customer));
     }

@@ -34,20 +34,16 @@ public static class ScriptSteps
     /// <summary>The customer scripts' filters: one location and one storage of a type (no Google DR storage, no dr_ feature on it).</summary>
     public static JsonArray ForCustomer(JsonArray items) =>
         [.. items.Where(oi => (Str(oi, "type") == "infra" && Str(oi, "infra_id") != GoogleDrStorage) || Str(oi, "type") != "infra")
-            .Where(oi => (Str(oi, "type") == "feature" && Str(oi, "usage_name").StartsWith("dr_", StringComparison.Ordinal) && Str(oi, "infra_id") != GoogleDrStorage)
-                || Str(oi, "type") != "feature" || !Str(oi, "usage_name").StartsWith("dr_", StringComparison.Ordinal))
+            .Where(oi => (Str(oi, "type") == "feature" && Dr(oi) && Str(oi, "infra_id") != GoogleDrStorage) || Str(oi, "type") != "feature" || !Dr(oi))
             .Select(oi => oi!.DeepClone())];
 
     /// <summary>GET api/2/tenants/{id}/children: the ids in "items".</summary>
     public static async Task<List<string>> ChildrenAsync(this Script s, string tenantId) =>
         [.. (await s.Api.GetAsync($"/api/2/tenants/{tenantId}/children").ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Select(i => i.GetString()!)];
 
-    /// <summary>The names of the items a tenant has on, as the test (not the script) reads them.</summary>
-    public static async Task<List<string>> OnAsync(this Api api, string tenantId) =>
-        [.. (await api.GetAsync($"/api/2/tenants/{tenantId}/offering_items").ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
-            .Where(i => i.GetProperty("status").GetInt32() == 1).Select(i => i.Str("name"))];
-
     public static string? Str(JsonNode? node, string field) => node?[field]?.GetValue<string>();
+
+    private static bool Dr(JsonNode? item) => Str(item, "usage_name")?.StartsWith("dr_", StringComparison.Ordinal) == true;
 }
 
 /// <summary>A script's session: an API client of <paramref name="TenantId"/> (cfg.tenant_id).</summary>

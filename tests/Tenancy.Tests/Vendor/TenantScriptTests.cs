@@ -1,6 +1,7 @@
 using Tenancy.Server.Storage;
 using static Tenancy.Tests.Catalog.SampleCatalog;
 using static Tenancy.Tests.OfferingItems.OfferingItemSteps;
+using static Tenancy.Tests.Vendor.ScriptSteps;
 
 namespace Tenancy.Tests.Vendor;
 
