@@ -163,10 +163,11 @@ public sealed class OfferingItemService(ServiceCatalog catalog, TenantService te
             return Done.Value;
         }
 
-        var now = await StatesAsync(tenant, ct);
-        var stale = changed.Select(p => now.First(s => s.Application == p.State.Application && s.Item == p.State.Item))
-            .First(s => s.OwnVersion != changed.First(p => p.State.Item == s.Item).Write.ExpectedVersion);
-        return new VersionConflict(stale.OwnVersion);
+        // Nothing written: a quota changed since it was read; answered with its version now.
+        var now = (await StatesAsync(tenant, ct)).ToDictionary(s => (s.Application.Id, s.Item.Name));
+        var stale = changed.Select(p => now[(p.State.Application.Id, p.State.Item.Name)])
+            .FirstOrDefault(s => s.OwnVersion != changed.First(p => p.State.Item == s.Item).Write.ExpectedVersion);
+        return new VersionConflict(stale?.OwnVersion ?? 0);
     }
 
     /// <summary>Checks the changes against the parent and turns them into writes; the first rule broken refuses them all.</summary>

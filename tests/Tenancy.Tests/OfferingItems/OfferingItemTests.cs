@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Tenancy.Server.Storage;
 using static Tenancy.Tests.Catalog.SampleCatalog;
 using static Tenancy.Tests.OfferingItems.OfferingItemSteps;
@@ -231,6 +232,34 @@ public abstract class OfferingItemTests(StorageProvider provider) : ServerTests(
             (tree.UnitId, "tenants", 1), (tree.UnitId, "local_storage", 0),
         ], seen);
         await tree.CustomerAdmin.GetAsync($"/api/2/tenants/offering_items?subtree_root_tenant_id={tree.PartnerId}").ExpectErrorAsync(HttpStatusCode.Forbidden, 1002);
+    }
+
+    [Fact]
+    public async Task AnItemRemovedFromTheCatalog_IsRetired_AndTenantsSettingsOfItAreKept()
+    {
+        var root = await Server.RootAsync();
+        var partner = (await root.CreateTenantAsync(await root.OwnTenantIdAsync(), "partner")).Str("id");
+        await root.PutItemsAsync(partner, Item("pw_base_vms", 1, Quota(5)), Item("local_storage", 1)).ExpectAsync(HttpStatusCode.OK);
+        var reduced = Path.Combine(Server.DataDirectory, "reduced-catalog.json");
+        var catalog = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "catalog.json")), null,
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+        var items = catalog["applications"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == Backup)!["offering_items"]!.AsArray();
+        items.Remove(items.Single(i => i!["name"]!.GetValue<string>() == "pw_base_vms"));
+        await File.WriteAllTextAsync(reduced, catalog.ToJsonString(), TestContext.Current.CancellationToken);
+
+        // A second instance on the same store, started with the item removed from its catalog file.
+        await using (var without = TenancyServer.Start(Server.Store, new Dictionary<string, string?> { ["Tenancy:Catalog:Path"] = reduced }))
+        {
+            var other = await without.RootAsync();
+            Assert.Equal([.. PlatformItems, "local_storage"], await other.OnAsync(partner));
+            Assert.DoesNotContain("pw_base_vms", (await other.ItemsAsync(partner)).Keys);
+            await other.PutItemsAsync(partner, Item("pw_base_vms", 1)).ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
+            await other.PutItemsAsync(partner, Item("local_storage", 0)).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        var vms = (await root.ItemsAsync(partner))["pw_base_vms"];
+        Assert.Equal((1, 5L), (vms.GetProperty("status").GetInt32(), vms.Limit()));
+        Assert.Equal([.. PlatformItems, "pw_base_vms"], await root.OnAsync(partner));
     }
 
     private static async Task<List<JsonElement>> TrailAsync(Api api, string tenantId, string operation, int after) =>
