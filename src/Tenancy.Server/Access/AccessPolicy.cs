@@ -135,6 +135,7 @@ public static class AccessPolicy
         Resource.Application => "application",
         Resource.Pricing => "pricing setting",
         Resource.OfferingItem => "offering item",
+        Resource.Report => "report",
         _ => "audit record",
     };
 

@@ -33,7 +33,7 @@ public static class UsageCsv
 
     private static string Num(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static void Line(StringBuilder csv, IEnumerable<string?> fields)
+    internal static void Line(StringBuilder csv, IEnumerable<string?> fields)
     {
         csv.AppendJoin(',', fields.Select(Field)).Append("\r\n");
     }

@@ -20,6 +20,7 @@ public enum Res
     Application,
     Pricing,
     OfferingItem,
+    Report,
 }
 
 public enum Op

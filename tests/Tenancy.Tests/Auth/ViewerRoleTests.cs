@@ -27,17 +27,21 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
         { "PUT", "/api/2/tenants/{unit}/pricing", """{"mode": "production", "version": 1}""" },
         { "PUT", "/api/2/tenants/{unit}/offering_items", """{"offering_items": [{"application_id": "cc29685d-a9ca-3e87-a83d-069f18b588f0", "name": "storage_eu", "status": 0}]}""" },
         { "PUT", "/api/2/tenants/{unit}/edition", """{"application_id": "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb", "target_edition": "pck_per_workload"}""" },
+        { "POST", "/api/2/reports", """{"parameters": {"kind": "usage_current", "tenant_id": "{unit}", "level": "accounts", "formats": ["csv_v2_0"]}, "schedule": {"type": "once"}, "result_action": "save"}""" },
+        { "PUT", "/api/2/reports/{report}", """{"parameters": {"hide_zero_usage": true}}""" },
+        { "DELETE", "/api/2/reports/{report}?version=1", "" },
         { "POST", "/api/v2.1/tenants", """{"code": "t_viewer", "name": "x", "parent_id": "{partner}"}""" },
         { "PUT", "/api/v2.1/tenants/{unit}", """{"name": "renamed"}""" },
         { "DELETE", "/api/v2.1/tenants/{unit}", "" },
     };
 
-    private sealed record Setup(Api Root, Subtree Tree, JsonElement Client, JsonElement User, string Subscription)
+    private sealed record Setup(Api Root, Subtree Tree, JsonElement Client, JsonElement User, string Subscription, string Report)
     {
         public string Fill(string text) => text
             .Replace("{partner}", Tree.PartnerId, StringComparison.Ordinal).Replace("{customer}", Tree.CustomerId, StringComparison.Ordinal)
             .Replace("{unit}", Tree.UnitId, StringComparison.Ordinal).Replace("{client}", Client.Str("client_id"), StringComparison.Ordinal)
             .Replace("{user}", User.Str("id"), StringComparison.Ordinal).Replace("{subscription}", Subscription, StringComparison.Ordinal)
+            .Replace("{report}", Report, StringComparison.Ordinal)
             .Replace("{login}", People.NewLogin(), StringComparison.Ordinal);
 
         /// <summary>Everything a refused write could have touched, as the admin sees it.</summary>
@@ -51,6 +55,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
                 $"/api/2/tenants/{Tree.CustomerId}/subscriptions", $"/api/2/subscriptions/{Subscription}/commitments",
                 $"/api/2/tenants/{Tree.UnitId}/applications", $"/api/2/tenants/{Tree.UnitId}/pricing",
                 $"/api/2/tenants/{Tree.UnitId}/offering_items",
+                $"/api/2/tenants/{Tree.UnitId}/reports", $"/api/2/reports/{Report}",
             })
             {
                 var body = await Root.GetAsync(path).ExpectAsync(HttpStatusCode.OK);
@@ -77,7 +82,10 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
                 .ExpectAsync(HttpStatusCode.NoContent);
         }
 
-        return new Setup(root, tree, client, user, number);
+        var report = await root.PostJsonAsync("/api/2/reports", $$"""
+            {"parameters": {"kind": "usage_current", "tenant_id": "{{tree.UnitId}}", "level": "accounts"}, "schedule": {"type": "monthly"}, "result_action": "save"}
+            """).ExpectAsync(HttpStatusCode.OK);
+        return new Setup(root, tree, client, user, number, report.Str("id"));
     }
 
     /// <summary>A viewer of the partner: an API client or a user.</summary>
