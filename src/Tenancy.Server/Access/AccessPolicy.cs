@@ -220,6 +220,7 @@ public static class AccessPolicy
         Resource.Usage => "usage record",
         Resource.Application => "application",
         Resource.Pricing => "pricing setting",
+        Resource.OfferingItem => "offering item",
         Resource.Report => "report",
         _ => "audit record",
     };

@@ -44,6 +44,9 @@ public enum Resource
     /// <summary>A tenant's pricing settings (mode, currency).</summary>
     Pricing,
 
+    /// <summary>A tenant's offering items (status and quota of each) and its editions.</summary>
+    OfferingItem,
+
     /// <summary>A usage report of a tenant (its configuration and stored files).</summary>
     Report,
 }

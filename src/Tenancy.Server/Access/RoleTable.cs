@@ -36,6 +36,7 @@ public static class RoleTable
         [Resource.Usage] = Reading,
         [Resource.Application] = Reading,
         [Resource.Pricing] = Reading,
+        [Resource.OfferingItem] = Reading,
     };
 
     public static readonly IReadOnlyList<RoleDefinition> Catalogue =

@@ -46,6 +46,7 @@ public static class AcronisErrors
             RuleViolation { Rule: Rule.MoveUnderOwnSubtree } => (400, MoveUnderOwnChild, "Cannot move a tenant under its own child.", Ctx()),
             RuleViolation { Rule: Rule.UpdateLocked } => (403, UpdateLocked, "The tenant is locked for updates.", Ctx()),
             RuleViolation { Rule: Rule.HasChildren } => (409, BusinessRule, "The tenant has sub-tenants.", Ctx()),
+            RuleViolation { OfferingItems: { } items } => (400, BusinessRule, "Business rule violation.", Ctx(("offering_items", items))),
             RuleViolation => (400, BusinessRule, "Business rule violation.", Ctx()),
             UnsupportedMediaType => (415, 415, "Unsupported media type.", Ctx()),
             PayloadTooLarge => (413, 413, "Request body too large.", Ctx()),

@@ -20,7 +20,11 @@ public sealed record VersionConflict(long CurrentVersion)
 public sealed record Invalid(string Field, string Message) : Error(Message);
 
 /// <summary>A business rule of the tenant tree refused the change.</summary>
-public sealed record RuleViolation(Rule Rule, string Message) : Error(Message);
+public sealed record RuleViolation(Rule Rule, string Message) : Error(Message)
+{
+    /// <summary>The offering items at fault (a parent lacks them, a quota exceeds the parent's): error.context on /api/2.</summary>
+    public IReadOnlyList<string>? OfferingItems { get; init; }
+}
 
 /// <summary>A uniqueness clash (for example a tenant code that is already taken).</summary>
 public sealed record Duplicate(string Field, string Message) : Error(Message);

@@ -1,3 +1,4 @@
+using Tenancy.Server.OfferingItems;
 using Tenancy.Server.Catalog;
 
 namespace Tenancy.Server.Usage;

@@ -1,17 +1,6 @@
+using Tenancy.Server.OfferingItems;
+
 namespace Tenancy.Server.Usage;
-
-/// <summary>
-/// A tenant's quota on an offering item, as /api/2 shows it: <paramref name="Value"/> null is unlimited;
-/// <paramref name="Overage"/> is what may be used above it (null: nothing); <paramref name="Version"/> is 0
-/// when both are null.
-/// </summary>
-public sealed record Quota(long? Value, long? Overage, long Version)
-{
-    public static readonly Quota Unlimited = new(null, null, 0);
-
-    /// <summary>Over quota: the usage lies above quota plus overage (never for an unlimited quota).</summary>
-    public bool IsExceededBy(long usage) => Value is { } value && usage > value + (Overage ?? 0);
-}
 
 /// <summary>An offering item of the catalog: its application and its name there.</summary>
 public readonly record struct ItemKey(string ApplicationId, string OfferingItem);
@@ -23,10 +12,14 @@ public interface IQuotaSource
     Task<IReadOnlyDictionary<ItemKey, Quota>> QuotasAsync(string tenantId, CancellationToken ct = default);
 }
 
-/// <summary>No quotas anywhere: every offering item is unlimited (until per-tenant offering items with quotas are wired in).</summary>
-public sealed class NoQuotas : IQuotaSource
+/// <summary>The effective quotas of the tenant's offering items (the tightest of its own and its ancestors').</summary>
+public sealed class OfferingItemQuotas(OfferingItemService items) : IQuotaSource
 {
-    private static readonly IReadOnlyDictionary<ItemKey, Quota> None = new Dictionary<ItemKey, Quota>();
-
-    public Task<IReadOnlyDictionary<ItemKey, Quota>> QuotasAsync(string tenantId, CancellationToken ct = default) => Task.FromResult(None);
+    public async Task<IReadOnlyDictionary<ItemKey, Quota>> QuotasAsync(string tenantId, CancellationToken ct = default)
+    {
+        var states = await items.QuotasAsync([tenantId], ct);
+        return states.TryGetValue(tenantId, out var of)
+            ? of.ToDictionary(s => new ItemKey(s.Application.Id, s.Item.Name), s => s.Quota)
+            : new Dictionary<ItemKey, Quota>();
+    }
 }

@@ -19,6 +19,7 @@ public enum Res
     Audit,
     Application,
     Pricing,
+    OfferingItem,
     Report,
 }
 

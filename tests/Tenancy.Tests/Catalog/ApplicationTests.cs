@@ -25,8 +25,8 @@ public abstract class ApplicationTests(StorageProvider provider) : ServerTests(p
             Assert.Equal(JsonValueKind.Array, application.GetProperty("usages").ValueKind);
         }
 
-        Assert.Equal("Cloud Backup", backup.Str("name"));
-        Assert.Equal(["standard", "advanced"], backup.GetProperty("editions").EnumerateArray().Select(e => e.Str("name")));
+        Assert.Equal("Cyber Protection", backup.Str("name"));
+        Assert.Equal([PerGigabyte, PerWorkload], backup.GetProperty("editions").EnumerateArray().Select(e => e.Str("name")));
         var offering = backup.GetProperty("offering_items").EnumerateArray().ToList();
         Assert.True(offering.Count >= 6);
         Assert.Contains(offering, i => i.Str("type") == "infra" && i.Str("infra_id").Length == 36 && i.Str("measurement_unit") == "bytes");
@@ -64,7 +64,7 @@ public abstract class ApplicationTests(StorageProvider provider) : ServerTests(p
 
         var error = await PostAsync(root, Binding(Backup, tree.CustomerId)).ExpectErrorAsync(HttpStatusCode.BadRequest, 1027);
 
-        Assert.Contains("Cloud Backup", error.GetProperty("details").Str("info"), StringComparison.Ordinal);
+        Assert.Contains("Cyber Protection", error.GetProperty("details").Str("info"), StringComparison.Ordinal);
         Assert.Contains(tree.PartnerId, error.GetProperty("details").Str("info"), StringComparison.Ordinal);
         Assert.Equal([Platform], await OnAsync(root, tree.CustomerId));
     }

@@ -45,8 +45,8 @@ public sealed class CatalogFileTests
     {
         var text = File.ReadAllText(SamplePath);
         var lines = text.Split('\n');
-        var at = Array.FindIndex(lines, l => l.Contains("\"name\": \"Cloud Backup\"", StringComparison.Ordinal));
-        lines[at] = lines[at].Replace("\"Cloud Backup\",", "\"Cloud Backup\" oops,", StringComparison.Ordinal);
+        var at = Array.FindIndex(lines, l => l.Contains("\"name\": \"Cyber Protection\"", StringComparison.Ordinal));
+        lines[at] = lines[at].Replace("\"Cyber Protection\",", "\"Cyber Protection\" oops,", StringComparison.Ordinal);
 
         var error = Assert.Throws<CatalogException>(() => CatalogFile.Parse(string.Join('\n', lines), "catalog.json"));
 
@@ -74,7 +74,7 @@ public sealed class CatalogFileTests
     [Theory]
     [InlineData("""{"applications": []}""", "applications must list at least the platform application")] [InlineData("""{"applications": [{"id": "6e1a2c8e-0d3b-4c55-9c1e-2f3a4b5c6d01", "name": "A", "type": "backup"}]}""",
         "exactly one application of type platform (found 0)")]
-    [InlineData("""{"applications": [{"id": "6e1a2c8e-0d3b-4c55-9c1e-2f3a4b5c6d01", "name": "P", "type": "platform"}, {"id": "8aaf366b-fe24-4f25-93b3-bd729c86cc95", "name": "P2", "type": "platform"}]}""", "(found 2)")]
+    [InlineData("""{"applications": [{"id": "6e1a2c8e-0d3b-4c55-9c1e-2f3a4b5c6d01", "name": "P", "type": "platform"}, {"id": "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb", "name": "P2", "type": "platform"}]}""", "(found 2)")]
     [InlineData("""{"applications": [{"id": "nope", "name": "P", "type": "platform"}]}""", "applications[0].id must be a UUID")]
     [InlineData("""{"applications": [{"id": "6e1a2c8e-0d3b-4c55-9c1e-2f3a4b5c6d01", "name": "P", "type": "platform"}, {"id": "6E1A2C8E-0D3B-4C55-9C1E-2F3A4B5C6D01", "name": "Q", "type": "backup"}]}""", "applications[1].id 6e1a2c8e-0d3b-4c55-9c1e-2f3a4b5c6d01 is used by two")]
     [InlineData("""{"applications": [{"id": "6e1a2c8e-0d3b-4c55-9c1e-2f3a4b5c6d01", "name": "P", "type": "platform", "offering_items": [{"name": "x", "type": "infra", "measurement_unit": "bytes"}]}]}""", "applications[0].offering_items[0].infra_id must be the UUID")]

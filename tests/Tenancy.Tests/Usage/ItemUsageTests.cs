@@ -1,3 +1,4 @@
+using Tenancy.Server.OfferingItems;
 using System.Collections.Concurrent;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,7 +34,7 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
         var id = customer.Str("id");
         object[] batch =
         [
-            new { tenant_id = id, offering_item = "workstations", usage_value = 5 },
+            new { tenant_id = id, offering_item = "pg_base_workstations", usage_value = 5 },
             new { tenant_id = id, offering_item = "storage_eu", infra_id = StorageEu, usage_value = 1000 },
         ];
 
@@ -42,20 +43,20 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
         var again = await PutAsync(root, batch);
         var usages = await UsagesAsync(root, id);
 
-        Assert.Equal([("workstations", null), ("storage_eu", StorageEu)], first.Select(i => (i.Str("offering_item"), Opt(i, "infra_id"))));
+        Assert.Equal([("pg_base_workstations", null), ("storage_eu", StorageEu)], first.Select(i => (i.Str("offering_item"), Opt(i, "infra_id"))));
         Assert.All(first.Concat(again), i => Assert.False(i.TryGetProperty("error", out _), i.ToString()));
         Assert.Equal(2, samples);
         Assert.Equal(2, await SampleCountAsync(id));
-        var workstations = Usage(usages, "workstations");
-        Assert.Equal((5L, 5L, "quantity", Backup, "standard"),
+        var workstations = Usage(usages, "pg_base_workstations");
+        Assert.Equal((5L, 5L, "quantity", Backup, PerGigabyte),
             (workstations.Long("value"), workstations.Long("absolute_value"), workstations.Str("measurement_unit"), workstations.Str("application_id"), workstations.Str("edition")));
         var storage = Usage(usages, "storage_eu");
         Assert.Equal((1000L, "infra", StorageEu, id), (storage.Long("value"), storage.Str("type"), storage.Str("infra_id"), storage.Str("tenant_uuid")));
         Assert.Matches(@"^\d{4}-\d{2}-01T00:00:00$", storage.Str("range_start"));
 
         // A new value is a new sample; the current value follows it.
-        await PutAsync(root, new { tenant_id = id, offering_item = "workstations", usage_value = 6 });
-        Assert.Equal(6, Usage(await UsagesAsync(root, id), "workstations").Long("value"));
+        await PutAsync(root, new { tenant_id = id, offering_item = "pg_base_workstations", usage_value = 6 });
+        Assert.Equal(6, Usage(await UsagesAsync(root, id), "pg_base_workstations").Long("value"));
         Assert.Equal(3, await SampleCountAsync(id));
     }
 
@@ -64,10 +65,10 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
     {
         var (root, tree) = await Server.RootWithSubtreeAsync();
         await PutAsync(root,
-            new { tenant_id = tree.PartnerId, offering_item = "workstations", usage_value = 1 },
-            new { tenant_id = tree.CustomerId, offering_item = "workstations", usage_value = 2 },
-            new { tenant_id = tree.UnitId, offering_item = "workstations", usage_value = 4 },
-            new { tenant_id = tree.UnitId, offering_item = "adv_servers", usage_value = 3 });
+            new { tenant_id = tree.PartnerId, offering_item = "pg_base_workstations", usage_value = 1 },
+            new { tenant_id = tree.CustomerId, offering_item = "pg_base_workstations", usage_value = 2 },
+            new { tenant_id = tree.UnitId, offering_item = "pg_base_workstations", usage_value = 4 },
+            new { tenant_id = tree.UnitId, offering_item = "pw_base_servers", usage_value = 3 });
 
         var partner = await UsagesAsync(root, tree.PartnerId);
         var customer = await UsagesAsync(tree.CustomerAdmin, tree.CustomerId);
@@ -77,15 +78,15 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
         Spec.AssertValidFull("batchUsageList", batch);
         var advanced = await root.GetAsync($"/api/2/tenants/{tree.PartnerId}/usages?editions=advanced").ExpectAsync(HttpStatusCode.OK);
 
-        Assert.Equal((1L, 7L), Values(partner, "workstations"));
-        Assert.Equal((2L, 6L), Values(customer, "workstations"));
-        Assert.Equal((4L, 4L), Values(unit, "workstations"));
-        Assert.Equal((0L, 3L), Values(partner, "adv_servers"));
+        Assert.Equal((1L, 7L), Values(partner, "pg_base_workstations"));
+        Assert.Equal((2L, 6L), Values(customer, "pg_base_workstations"));
+        Assert.Equal((4L, 4L), Values(unit, "pg_base_workstations"));
+        Assert.Equal((0L, 3L), Values(partner, "pw_base_servers"));
         var tenants = batch.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal([tree.UnitId, tree.PartnerId], tenants.Select(t => t.Str("tenant")));
-        Assert.Equal(["workstations", "adv_servers"], tenants[0].GetProperty("usages").EnumerateArray().Select(u => u.Str("name")));
-        Assert.Equal((1L, 7L), Values(tenants[1].GetProperty("usages"), "workstations"));
-        Assert.Equal(["adv_servers"], advanced.GetProperty("items").EnumerateArray().Select(u => u.Str("name")));
+        Assert.Equal(["pg_base_workstations", "pw_base_servers"], tenants[0].GetProperty("usages").EnumerateArray().Select(u => u.Str("name")));
+        Assert.Equal((1L, 7L), Values(tenants[1].GetProperty("usages"), "pg_base_workstations"));
+        Assert.Equal(["pw_base_servers"], advanced.GetProperty("items").EnumerateArray().Select(u => u.Str("name")));
         // The customer's admin reads its own subtree only.
         await tree.CustomerAdmin.GetAsync($"/api/2/tenants/{tree.PartnerId}/usages").ExpectErrorAsync(HttpStatusCode.Forbidden, 1002);
         await tree.CustomerAdmin.GetAsync($"/api/2/tenants/usages?tenants={tree.UnitId},{tree.PartnerId}").ExpectErrorAsync(HttpStatusCode.Forbidden, 1002);
@@ -100,14 +101,14 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
             await root.Http.PostAsync(Binding(Backup, tenant), null, TestContext.Current.CancellationToken);
         }
 
-        _quotas.Set[tree.CustomerId] = new() { [new ItemKey(Backup, "workstations")] = new Quota(5, 1, 1700000000000) };
-        await PutAsync(root, new { tenant_id = tree.CustomerId, offering_item = "workstations", usage_value = 2 },
-            new { tenant_id = tree.UnitId, offering_item = "workstations", usage_value = 4 });
-        var atLimit = Usage(await UsagesAsync(root, tree.CustomerId), "workstations");
-        await PutAsync(root, new { tenant_id = tree.UnitId, offering_item = "workstations", usage_value = 5 });
-        var over = Usage(await UsagesAsync(root, tree.CustomerId), "workstations");
-        var unlimited = Usage(await UsagesAsync(root, tree.PartnerId), "workstations");
-        var unitOff = Usage(await UsagesAsync(root, tree.UnitId), "workstations");
+        _quotas.Set[tree.CustomerId] = new() { [new ItemKey(Backup, "pg_base_workstations")] = new Quota(5, 1, 1700000000000) };
+        await PutAsync(root, new { tenant_id = tree.CustomerId, offering_item = "pg_base_workstations", usage_value = 2 },
+            new { tenant_id = tree.UnitId, offering_item = "pg_base_workstations", usage_value = 4 });
+        var atLimit = Usage(await UsagesAsync(root, tree.CustomerId), "pg_base_workstations");
+        await PutAsync(root, new { tenant_id = tree.UnitId, offering_item = "pg_base_workstations", usage_value = 5 });
+        var over = Usage(await UsagesAsync(root, tree.CustomerId), "pg_base_workstations");
+        var unlimited = Usage(await UsagesAsync(root, tree.PartnerId), "pg_base_workstations");
+        var unitOff = Usage(await UsagesAsync(root, tree.UnitId), "pg_base_workstations");
 
         var quota = atLimit.GetProperty("offering_item").GetProperty("quota");
         Assert.Equal((5L, 1L, 1700000000000L), (quota.Long("value"), quota.Long("overage"), quota.Long("version")));
@@ -157,12 +158,12 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
         var outsider = (await root.CreateTenantAsync(otherPartner, "customer")).Str("id");
 
         var answer = await PutAsync(stranger,
-            new { tenant_id = outsider, offering_item = "workstations", usage_value = 1 });
+            new { tenant_id = outsider, offering_item = "pg_base_workstations", usage_value = 1 });
         var items = await PutAsync(root,
             new { tenant_id = id, offering_item = "gold_bars", usage_value = 1 },
-            new { tenant_id = id, offering_item = "workstations", usage_value = -1 },
-            new { tenant_id = id, offering_item = "workstations", usage_value = "many" },
-            new { offering_item = "workstations", usage_value = 1 },
+            new { tenant_id = id, offering_item = "pg_base_workstations", usage_value = -1 },
+            new { tenant_id = id, offering_item = "pg_base_workstations", usage_value = "many" },
+            new { offering_item = "pg_base_workstations", usage_value = 1 },
             new { tenant_id = id, resource_id = "r1", usage_type = "storage", usage_value = 1 },
             new { tenant_id = id, offering_item = "storage_eu", usage_value = 1 },
             new { tenant_id = id, usage_type = "storage", usage_value = 1 },
