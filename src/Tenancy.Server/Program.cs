@@ -5,6 +5,7 @@ using Tenancy.Server.Catalog;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Nse;
 using Tenancy.Server.Pricing;
+using Tenancy.Server.Sessions;
 using Tenancy.Server.Usage;
 using Tenancy.Server.Users;
 
@@ -76,12 +77,14 @@ app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Faults.
 app.UseStatusCodePages(Faults.StatusCodeAsync);
 app.UseRequestLimits();
 app.UseAuthentication();
+app.UseSessionCsrf();
 app.UseTenancyRateLimits();
 app.UseAuthorization();
 
 app.MapApiDocs();
 app.MapHealth();
 app.MapIdp();
+app.MapSessions();
 app.MapTenants();
 app.MapClients();
 app.MapAudit();

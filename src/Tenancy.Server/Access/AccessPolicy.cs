@@ -13,6 +13,7 @@ public sealed record Placement(Tenant Tenant, IReadOnlyDictionary<long, Restrict
 /// <list type="number">
 /// <item>Role: the role table says which operations the principal's role allows (a viewer only reads).</item>
 /// <item>Reach: the target's tenant is the principal's tenant or lies below it.</item>
+/// <item>Scope: a scoped token (token exchange) reaches only the scoped tenant's subtree, within the above.</item>
 /// <item>Barrier: no tenant between them (the target's tenant included) has ancestral_access off with
 ///   the principal above its parent. Only <see cref="Operation.See"/> passes a barrier: lists show
 ///   that such a tenant exists, nothing more.</item>
@@ -42,6 +43,11 @@ public static class AccessPolicy
             return new Forbidden(operation == Operation.Create
                 ? $"The tenant {tenant.Id} is outside the caller's reach."
                 : $"The {Name(resource)} {targetId} is outside the caller's reach.");
+        }
+
+        if (caller.ScopePath is { } scope && !TreePath.IsWithin(tenant.Path, scope))
+        {
+            return new Forbidden($"The {Name(resource)} {targetId} is outside the token's scope (tenant {caller.ScopeTenantId}).");
         }
 
         if (operation != Operation.See && Barrier(caller, tenant, target.Restrictions) is { } barrier)
@@ -85,8 +91,12 @@ public static class AccessPolicy
     /// </summary>
     public static string Where(string path) => $"{SeeWhere(path)} AND {Unbarred(path)}";
 
-    /// <summary>What a principal may see (<see cref="Operation.See"/>): its subtree, barriers notwithstanding.</summary>
-    public static string SeeWhere(string path) => $"{path} >= @reach_path AND {path} < @reach_upper";
+    /// <summary>
+    /// What a principal may see (<see cref="Operation.See"/>): its subtree, barriers notwithstanding, narrowed
+    /// to the token's scope (the scope parameters are the reach itself when there is none).
+    /// </summary>
+    public static string SeeWhere(string path) =>
+        $"{path} >= @reach_path AND {path} < @reach_upper AND {path} >= @scope_path AND {path} < @scope_upper";
 
     /// <summary>The barrier rule alone, for a query already limited to the principal's subtree.</summary>
     public static string Unbarred(string path) =>
@@ -104,6 +114,8 @@ public static class AccessPolicy
         ["reach_upper"] = TreePath.UpperBound(caller.TenantPath),
         ["reach_seq"] = caller.TenantSeq,
         ["reach_tenant"] = caller.TenantId,
+        ["scope_path"] = caller.ScopePath ?? caller.TenantPath,
+        ["scope_upper"] = TreePath.UpperBound(caller.ScopePath ?? caller.TenantPath),
     };
 
     /// <summary>
@@ -144,6 +156,7 @@ public static class AccessPolicy
         Operation.Change => "change",
         Operation.Disable => "disable or enable",
         Operation.Delete => "delete",
+        Operation.Impersonate => "impersonate",
         _ => "reset the credentials of",
     };
 }

@@ -23,6 +23,9 @@ public enum Operation
 
     /// <summary>Reset an API client's secret or set a user's password.</summary>
     ResetCredential,
+
+    /// <summary>Act as a user: obtain a one-time token that opens a session as that user.</summary>
+    Impersonate,
 }
 
 /// <summary>The kinds of resource the access policy decides on; each belongs to one tenant.</summary>

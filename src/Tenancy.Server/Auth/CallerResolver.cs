@@ -8,9 +8,9 @@ namespace Tenancy.Server.Auth;
 /// and is enabled, the token is not revoked nor older than the holder's last secret reset, password
 /// change or disable, and no tenant on the path of its tenant is disabled. Suspension is therefore
 /// seen on the very next request, without touching the descendants. The role is read here too, so a
-/// role change applies at once.
+/// role change applies at once. A scoped token's tenant is read too (its path, which a move changes).
 /// </summary>
-public sealed class CallerResolver(ClientStore clients, UserStore users)
+public sealed class CallerResolver(ClientStore clients, UserStore users, TenantStore tenants)
 {
     /// <summary>An API client presented with its secret (HTTP Basic): no token age to check.</summary>
     public Task<Result<Caller>> ResolveClientAsync(string clientId, CancellationToken ct = default) =>
@@ -48,6 +48,15 @@ public sealed class CallerResolver(ClientStore clients, UserStore users)
             return new Unauthenticated($"Access is suspended: tenant {disabled} is disabled.");
         }
 
-        return new Caller(subject.Id, subject.Kind, principal.TenantId, principal.TenantSeq, principal.TenantPath, principal.Role);
+        var caller = new Caller(subject.Id, subject.Kind, principal.TenantId, principal.TenantSeq, principal.TenantPath, principal.Role);
+        if (subject.ScopeTenantId is null)
+        {
+            return caller;
+        }
+
+        // A scoped token: the scoped tenant's path is read now, so a move of that tenant is followed.
+        return await tenants.GetAsync(subject.ScopeTenantId, ct) is { } scope
+            ? caller with { ScopePath = scope.Path, ScopeTenantId = scope.Id }
+            : new Unauthenticated($"The tenant {subject.ScopeTenantId} this token is scoped to no longer exists.");
     }
 }

@@ -15,6 +15,7 @@ public static class Policies
     public const string Change = "change";
     public const string Delete = "delete";
     public const string ResetCredential = "reset_credential";
+    public const string Impersonate = "impersonate";
 
     private static readonly Dictionary<string, Operation> Operations = new()
     {
@@ -22,6 +23,7 @@ public static class Policies
         [Change] = Operation.Change,
         [Delete] = Operation.Delete,
         [ResetCredential] = Operation.ResetCredential,
+        [Impersonate] = Operation.Impersonate,
     };
 
     public static IServiceCollection AddTenancyAuthorization(this IServiceCollection services)

@@ -16,7 +16,7 @@ public sealed class NseTenantStore(Database db)
     public async Task<(IReadOnlyList<Tenant> Page, long Total)> PageAsync(
         Caller caller, string sortBy, bool ascending, long offset, int limit, CancellationToken ct = default)
     {
-        var subtreePath = caller.TenantPath;
+        var subtreePath = caller.ScopePath ?? caller.TenantPath;
         var direction = ascending ? "ASC" : "DESC";
         // Only code can be null: tenants without one sort as the smallest on both providers.
         var nulls = sortBy == "code" ? (ascending ? " NULLS FIRST" : " NULLS LAST") : "";

@@ -25,6 +25,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
         { "POST", "/api/2/applications/8aaf366b-fe24-4f25-93b3-bd729c86cc95/bindings/tenants/{unit}", "" },
         { "DELETE", "/api/2/applications/cc29685d-a9ca-3e87-a83d-069f18b588f0/bindings/tenants/{unit}", "" },
         { "PUT", "/api/2/tenants/{unit}/pricing", """{"mode": "production", "version": 1}""" },
+        { "POST", "/api/2/idp/ott", """{"purpose": "user_login", "user_id": "{user}"}""" },
         { "POST", "/api/v2.1/tenants", """{"code": "t_viewer", "name": "x", "parent_id": "{partner}"}""" },
         { "PUT", "/api/v2.1/tenants/{unit}", """{"name": "renamed"}""" },
         { "DELETE", "/api/v2.1/tenants/{unit}", "" },
