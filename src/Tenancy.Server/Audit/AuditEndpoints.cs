@@ -47,7 +47,7 @@ public static class AuditEndpoints
             return AcronisErrors.ToResult(parsed.Error);
         }
 
-        var subtree = await tenants.AuthorizeAsync(caller, q.SubtreeId ?? caller.TenantId, Operation.Read, Resource.Audit, ct);
+        var subtree = await tenants.AuthorizeAsync(caller, q.SubtreeId ?? caller.HomeTenantId, Operation.Read, Resource.Audit, ct);
         if (!subtree.IsOk)
         {
             return AcronisErrors.ToResult(subtree.Error);

@@ -29,6 +29,12 @@ public sealed record Caller(
     /// <summary>The scoped tenant's id (for messages), with <see cref="ScopePath"/>.</summary>
     public string? ScopeTenantId { get; init; }
 
+    /// <summary>
+    /// The tenant a request that names none works on (its own clients, the audit trail, a new v2.1 tenant's
+    /// parent): the scoped tenant for a scoped token, else the caller's own.
+    /// </summary>
+    public string HomeTenantId => ScopeTenantId ?? TenantId;
+
     /// <summary>The admin acting as this user in an impersonation session ("client:id" or "user:id"); null otherwise.</summary>
     public string? Impersonator { get; init; }
 
