@@ -8,7 +8,9 @@ namespace Tenancy.Tests.Access;
 public sealed record Node(string Name, string Kind, string? Parent, bool AncestralAccess = true, bool Locked = false, bool Enabled = true);
 
 /// <summary>A principal of the matrix: an API client or a user with a role, in one tenant of the tree.</summary>
-public sealed record Principal(string Name, string Tenant, bool IsUser = false, bool Viewer = false);
+/// <param name="Impersonated">A user acting through an impersonation session (cookie), opened by an admin of its tenant's parent.</param>
+/// <param name="Scope">A token from token exchange narrowed to this tenant's subtree; the principal stays one of its own tenant.</param>
+public sealed record Principal(string Name, string Tenant, bool IsUser = false, bool Viewer = false, bool Impersonated = false, string? Scope = null);
 
 /// <summary>How a principal stands to a tenant, computed by walking parent links.</summary>
 public enum Standing
@@ -49,7 +51,10 @@ public sealed class MatrixModel
         new("U4", "unit", "C4"),
     ];
 
-    /// <summary>Admins of several levels, viewers in the middle, principals above and below the barrier, the lock owner and a non-owner, and two suspended ones.</summary>
+    /// <summary>
+    /// Admins of several levels, viewers in the middle, principals above and below the barrier, the lock owner and
+    /// a non-owner, two suspended ones, an impersonation session, and tokens narrowed to a customer and to a barrier's parent.
+    /// </summary>
     public static readonly Principal[] Principals =
     [
         new("root admin client", Root),
@@ -65,6 +70,9 @@ public sealed class MatrixModel
         new("C3 admin client", "C3"),
         new("C4 admin client (suspended)", "C4"),
         new("U4 admin user (suspended above)", "U4", IsUser: true),
+        new("F1 admin user, impersonated by F0's admin", "F1", IsUser: true, Impersonated: true),
+        new("root admin client scoped to C3 (a customer below)", Root, Scope: "C3"),
+        new("P1 admin client scoped to F1 (the parent of a barrier)", "P1", Scope: "F1"),
     ];
 
     private readonly ConcurrentDictionary<string, Node> _nodes = new(Tree.ToDictionary(n => n.Name));
@@ -92,12 +100,13 @@ public sealed class MatrixModel
     public Standing StandingOf(Principal principal, string target)
     {
         var chain = Chain(target).ToList();
-        if (!chain.Contains(principal.Tenant))
+        // A scoped token reaches only its scope's subtree, and that only within its own reach.
+        if (!chain.Contains(principal.Tenant) || (principal.Scope is { } scope && !chain.Contains(scope)))
         {
             return Standing.Outside;
         }
 
-        // A barrier strictly below the principal's tenant, whose parent is not the principal's tenant.
+        // A barrier strictly below the principal's tenant, whose parent is not the principal's tenant (the scope changes nothing here).
         var below = chain.TakeWhile(n => n != principal.Tenant);
         return below.Any(n => !_nodes[n].AncestralAccess && _nodes[n].Parent != principal.Tenant) ? Standing.Barred : Standing.Open;
     }

@@ -32,6 +32,9 @@ public enum Op
     Disable,
     Delete,
     Credential,
+
+    /// <summary>Obtain a one-time token that logs in as a user.</summary>
+    Impersonate,
 }
 
 /// <summary>What the rules say a request gets.</summary>
