@@ -8,6 +8,7 @@ using Tenancy.Server.Nse;
 using Tenancy.Server.OfferingItems;
 using Tenancy.Server.Pricing;
 using Tenancy.Server.Reports;
+using Tenancy.Server.Sessions;
 using Tenancy.Server.Usage;
 using Tenancy.Server.Users;
 
@@ -101,12 +102,14 @@ app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Faults.
 app.UseStatusCodePages(Faults.StatusCodeAsync);
 app.UseRequestLimits();
 app.UseAuthentication();
+app.UseSessionCsrf();
 app.UseTenancyRateLimits();
 app.UseAuthorization();
 
 app.MapApiDocs();
 app.MapHealth();
 app.MapIdp();
+app.MapSessions();
 app.MapTenants();
 app.MapClients();
 app.MapAudit();

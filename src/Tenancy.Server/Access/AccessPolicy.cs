@@ -17,6 +17,7 @@ public sealed record Placement(Tenant Tenant, IReadOnlyDictionary<long, Restrict
 /// <item>Role: the role table (<see cref="RoleTable"/>) says which operations on which resources each
 ///   role allows; the grants whose role allows the operation are the ones that count below.</item>
 /// <item>Reach: the target's tenant is the tenant of such a grant or lies below it.</item>
+/// <item>Scope: a scoped token (token exchange) reaches only the scoped tenant's subtree, within the above.</item>
 /// <item>Barrier: no tenant between the grant's tenant and the target's (the target's tenant included) has
 ///   ancestral_access off with the grant's tenant above its parent. Only <see cref="Operation.See"/>
 ///   passes a barrier: lists show that such a tenant exists, nothing more.</item>
@@ -53,6 +54,11 @@ public static class AccessPolicy
             return new Forbidden(operation == Operation.Create
                 ? $"The tenant {tenant.Id} is outside the caller's reach."
                 : $"The {Name(resource)} {targetId} is outside the caller's reach.");
+        }
+
+        if (caller.ScopePath is { } scope && !TreePath.IsWithin(tenant.Path, scope))
+        {
+            return new Forbidden($"The {Name(resource)} {targetId} is outside the token's scope (tenant {caller.ScopeTenantId}).");
         }
 
         var allowing = reaching.Where(g => RoleTable.Allows(g.Role, operation, resource)).ToList();
@@ -124,9 +130,9 @@ public static class AccessPolicy
     public static string SeeWhere(Caller caller, Resource resource, string path) =>
         AnyGrant(caller, Operation.See, resource, grant => SeeWhere(path, grant));
 
-    /// <summary>True when a grant that lets the caller see the resource is on the root: the whole tree is in sight.</summary>
+    /// <summary>True when an unscoped caller's grant that lets it see the resource is on the root: the whole tree is in sight.</summary>
     public static bool SeesAll(Caller caller, Resource resource) =>
-        caller.Grants.Any(g => TreePath.IsRootPath(g.TenantPath) && RoleTable.Allows(g.Role, Operation.See, resource));
+        caller.ScopePath is null && caller.Grants.Any(g => TreePath.IsRootPath(g.TenantPath) && RoleTable.Allows(g.Role, Operation.See, resource));
 
     /// <summary>
     /// The reach and barrier rules of one grant (by its index in <see cref="Caller.Grants"/>). A barrier is a
@@ -136,9 +142,9 @@ public static class AccessPolicy
     /// </summary>
     public static string Where(string path, int grant = 0) => $"{SeeWhere(path, grant)} AND {Unbarred(path, grant)}";
 
-    /// <summary>One grant's subtree, barriers notwithstanding.</summary>
+    /// <summary>One grant's subtree, barriers notwithstanding, narrowed to the token's scope (the whole tree when there is none).</summary>
     public static string SeeWhere(string path, int grant = 0) =>
-        $"{path} >= @reach_path{Suffix(grant)} AND {path} < @reach_upper{Suffix(grant)}";
+        $"{path} >= @reach_path{Suffix(grant)} AND {path} < @reach_upper{Suffix(grant)} AND {path} >= @scope_path AND {path} < @scope_upper";
 
     /// <summary>The barrier rule of one grant alone, for a query already limited to the grant's subtree.</summary>
     public static string Unbarred(string path, int grant = 0) =>
@@ -156,7 +162,12 @@ public static class AccessPolicy
     /// </summary>
     public static Dictionary<string, object?> Parameters(Caller caller)
     {
-        var parameters = new Dictionary<string, object?> { ["reach_tenant"] = caller.TenantId };
+        var parameters = new Dictionary<string, object?>
+        {
+            ["reach_tenant"] = caller.TenantId,
+            ["scope_path"] = caller.ScopePath ?? "/",
+            ["scope_upper"] = TreePath.UpperBound(caller.ScopePath ?? "/"),
+        };
         for (var i = 0; i < caller.Grants.Count; i++)
         {
             var grant = caller.Grants[i];
@@ -233,6 +244,7 @@ public static class AccessPolicy
         Operation.Disable => "disable or enable",
         Operation.Delete => "delete",
         Operation.Grant => "grant roles to",
+        Operation.Impersonate => "impersonate",
         _ => "reset the credentials of",
     };
 }

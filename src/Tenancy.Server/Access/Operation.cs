@@ -26,6 +26,8 @@ public enum Operation
 
     /// <summary>Give or take a user's roles (its access policies, or its role field).</summary>
     Grant,
+    /// <summary>Act as a user: obtain a one-time token that opens a session as that user.</summary>
+    Impersonate,
 }
 
 /// <summary>The kinds of resource the access policy decides on; each belongs to one tenant.</summary>

@@ -28,7 +28,8 @@ public static class AuditEndpoints
         string? Limit,
         string? After);
 
-    public sealed record ActorJson(string Type, string Id, string TenantId);
+    /// <param name="Impersonator">In an impersonation session: the admin acting as the user ("client:id" or "user:id").</param>
+    public sealed record ActorJson(string Type, string Id, string TenantId, string? Impersonator);
 
     public sealed record TargetJson(string Type, string Id);
 
@@ -46,7 +47,7 @@ public static class AuditEndpoints
             return AcronisErrors.ToResult(parsed.Error);
         }
 
-        var subtree = await tenants.AuthorizeAsync(caller, q.SubtreeId ?? caller.TenantId, Operation.Read, Resource.Audit, ct);
+        var subtree = await tenants.AuthorizeAsync(caller, q.SubtreeId ?? caller.HomeTenantId, Operation.Read, Resource.Audit, ct);
         if (!subtree.IsOk)
         {
             return AcronisErrors.ToResult(subtree.Error);
@@ -55,7 +56,7 @@ public static class AuditEndpoints
         var query = parsed.Value with { SubtreePath = subtree.Value.Tenant.Path };
         var rows = await store.QueryAsync(query with { Limit = query.Limit + 1 }, ct);
         var page = rows.Take(query.Limit).Select(r => new RecordJson(
-            r.Id, Timestamps.Format(r.At), new ActorJson(r.ActorType, r.ActorId, r.ActorTenantId), r.Operation,
+            r.Id, Timestamps.Format(r.At), new ActorJson(r.ActorType, r.ActorId, r.ActorTenantId, r.Impersonator), r.Operation,
             new TargetJson(r.TargetType, r.TargetId), JsonDocument.Parse(r.Changes).RootElement.Clone(), r.Address, r.RequestId)).ToList();
         var after = rows.Count > query.Limit ? page[^1].Id.ToString(CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new PageJson(page, new TenantEndpoints.PagingJson(new TenantEndpoints.CursorsJson(after))));

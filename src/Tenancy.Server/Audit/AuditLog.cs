@@ -58,8 +58,8 @@ public static class AuditLog
     internal static Task WriteAsync(DbConnection c, DbTransaction tx, AuditEntry e, long at, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO audit_log (at, actor_type, actor_id, actor_tenant_id, operation, target_type, target_id, " +
-            "target_path, changes, address, request_id) VALUES (@at, @actorType, @actorId, @actorTenantId, @Operation, " +
-            "@TargetType, @TargetId, @TargetPath, @changes, @address, @requestId)",
+            "target_path, changes, address, request_id, impersonator) VALUES (@at, @actorType, @actorId, @actorTenantId, @Operation, " +
+            "@TargetType, @TargetId, @TargetPath, @changes, @address, @requestId, @impersonator)",
             new
             {
                 at,
@@ -73,6 +73,7 @@ public static class AuditLog
                 changes = JsonSerializer.Serialize(new { before = e.Before, after = e.After }, Json),
                 address = e.Actor.Address,
                 requestId = e.Actor.RequestId,
+                impersonator = e.Actor.Impersonator,
             },
             tx, cancellationToken: ct));
 }

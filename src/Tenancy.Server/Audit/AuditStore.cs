@@ -13,6 +13,9 @@ public sealed class AuditRecord
     public required string Changes { get; init; }
     public string? Address { get; init; }
     public string? RequestId { get; init; }
+
+    /// <summary>The admin acting as the user in an impersonation session ("client:id" or "user:id").</summary>
+    public string? Impersonator { get; init; }
 }
 
 /// <summary>The filters of an audit query; the subtree is always within the caller's reach.</summary>
@@ -41,7 +44,7 @@ public sealed class AuditStore(Database db)
             q.From, q.To, q.Before, q.Limit,
         });
         var rows = await c.QueryAsync<AuditRecord>(new CommandDefinition(
-            "SELECT id, at, actor_type, actor_id, actor_tenant_id, operation, target_type, target_id, changes, address, request_id " +
+            "SELECT id, at, actor_type, actor_id, actor_tenant_id, operation, target_type, target_id, changes, address, request_id, impersonator " +
             $"FROM audit_log WHERE {string.Join(" AND ", where)} ORDER BY id DESC LIMIT @Limit",
             args, cancellationToken: ct));
         return rows.AsList();

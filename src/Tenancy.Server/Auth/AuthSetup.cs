@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using Tenancy.Server.Sessions;
 
 namespace Tenancy.Server.Auth;
 
@@ -22,15 +23,21 @@ public static class AuthSetup
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<RevokedTokens>();
         services.AddSingleton<PasswordGrant>();
+        services.AddSingleton<TokenExchange>();
+        services.Configure<ImpersonationOptions>(configuration.GetSection(ImpersonationOptions.Section));
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<Impersonation>();
 
-        // Bearer everywhere; on /api/v2.1 also HTTP Basic with an API client's id and secret.
+        // Bearer everywhere; HTTP Basic with an API client's id and secret on /api/v2.1 and with a user's
+        // login and password on /api/2; the session cookie of an impersonation on /api/2.
         services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "Bearer, or Basic on /api/v2.1", o => o.ForwardDefaultSelector = ctx =>
-                Dialect.IsNse(ctx) && BasicAuthenticationHandler.IsBasic(ctx.Request.Headers.Authorization)
-                    ? BasicAuthenticationHandler.SchemeName
-                    : JwtBearerDefaults.AuthenticationScheme)
+            .AddPolicyScheme(Scheme, "Bearer, Basic, or the session cookie", o => o.ForwardDefaultSelector = ctx =>
+                BasicAuthenticationHandler.Applies(ctx) ? BasicAuthenticationHandler.SchemeName
+                : SessionAuthenticationHandler.Applies(ctx) ? SessionAuthenticationHandler.SchemeName
+                : JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
-            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         services.AddSingleton<CachingTokenHandler>();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys, CachingTokenHandler>((o, keys, handler) =>
         {

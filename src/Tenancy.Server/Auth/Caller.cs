@@ -32,6 +32,24 @@ public sealed record Caller(
 
     public string ActorId => Id;
 
+    /// <summary>
+    /// The subtree a scoped token narrows the caller to (token exchange): the path of the scoped tenant,
+    /// or null for no narrowing. It only ever subtracts: the caller stays a principal of its own tenant.
+    /// </summary>
+    public string? ScopePath { get; init; }
+
+    /// <summary>The scoped tenant's id (for messages), with <see cref="ScopePath"/>.</summary>
+    public string? ScopeTenantId { get; init; }
+
+    /// <summary>
+    /// The tenant a request that names none works on (its own clients, the audit trail, a new v2.1 tenant's
+    /// parent): the scoped tenant for a scoped token, else the caller's own.
+    /// </summary>
+    public string HomeTenantId => ScopeTenantId ?? TenantId;
+
+    /// <summary>The admin acting as this user in an impersonation session ("client:id" or "user:id"); null otherwise.</summary>
+    public string? Impersonator { get; init; }
+
     /// <summary>"user" or "API client", as messages name the principal.</summary>
     public string ActorName => Kind == PrincipalKind.User ? "user" : "API client";
 

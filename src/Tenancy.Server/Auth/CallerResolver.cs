@@ -8,9 +8,10 @@ namespace Tenancy.Server.Auth;
 /// and is enabled, the token is not revoked nor older than the holder's last secret reset, password
 /// change or disable, and no tenant on the path of its tenant is disabled. Suspension is therefore
 /// seen on the very next request, without touching the descendants. The role and a user's grants are
-/// read here too, so a change to them applies to existing tokens at once.
+/// read here too, so a change to them applies to existing tokens at once. A scoped token's tenant is read
+/// too (its path, which a move changes).
 /// </summary>
-public sealed class CallerResolver(ClientStore clients, UserStore users)
+public sealed class CallerResolver(ClientStore clients, UserStore users, TenantStore tenants)
 {
     /// <summary>An API client presented with its secret (HTTP Basic): no token age to check.</summary>
     public Task<Result<Caller>> ResolveClientAsync(string clientId, CancellationToken ct = default) =>
@@ -49,7 +50,20 @@ public sealed class CallerResolver(ClientStore clients, UserStore users)
         }
 
         var caller = new Caller(subject.Id, subject.Kind, principal.TenantId, principal.TenantSeq, principal.TenantPath, principal.Role);
-        return principal.Grants is { } grants ? caller with { Grants = OwnTenantFirst(caller, grants) } : caller;
+        if (principal.Grants is { } grants)
+        {
+            caller = caller with { Grants = OwnTenantFirst(caller, grants) };
+        }
+
+        if (subject.ScopeTenantId is null)
+        {
+            return caller;
+        }
+
+        // A scoped token: the scoped tenant's path is read now, so a move of that tenant is followed.
+        return await tenants.GetAsync(subject.ScopeTenantId, ct) is { } scope
+            ? caller with { ScopePath = scope.Path, ScopeTenantId = scope.Id }
+            : new Unauthenticated($"The tenant {subject.ScopeTenantId} this token is scoped to no longer exists.");
     }
 
     /// <summary>A user's grants with those on its own tenant first (a placeholder without a role when it holds none there).</summary>

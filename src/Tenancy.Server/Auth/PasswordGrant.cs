@@ -39,6 +39,29 @@ public sealed class PasswordGrant(
             client = authenticated.Value.Caller;
         }
 
+        var verified = await VerifyUserAsync(username, password, ct);
+        if (!verified.IsOk)
+        {
+            return verified.Error;
+        }
+
+        var (user, caller) = verified.Value;
+        if (client is not null && await tenants.DecideAsync(client, Operation.Read, Resource.User, user.Id, user.TenantId, ct) is not null)
+        {
+            return new Unauthenticated($"The user is outside the reach of the API client {client.Id}.");
+        }
+
+        return await tokens.IssueAsync(
+            new TokenHolder(PrincipalKind.User, user.Id, user.TenantId, caller.Role, user.TokenGeneration, client?.Id), issuer, ct);
+    }
+
+    /// <summary>
+    /// A user's login and password, checked as every way of presenting them does (this grant, HTTP Basic on
+    /// /api/2): the user exists, the password is right (a hash of an older cost is renewed), and the user
+    /// may act now. Both ways share the login's rate limit (<see cref="RateLimits"/>).
+    /// </summary>
+    public async Task<Result<(User User, Caller Caller)>> VerifyUserAsync(string username, string password, CancellationToken ct = default)
+    {
         var user = await users.ByLoginAsync(username, ct);
         var check = passwords.Verify(user?.PasswordHash, password);
         if (user is null || check == PasswordCheck.Wrong)
@@ -52,17 +75,8 @@ public sealed class PasswordGrant(
         }
 
         var caller = await resolver.ResolveAsync(new TokenSubject(PrincipalKind.User, user.Id, null, null), ct);
-        if (!caller.IsOk)
-        {
-            return new Unauthenticated(caller.Error.Message.Replace("of this token ", "", StringComparison.Ordinal));
-        }
-
-        if (client is not null && await tenants.DecideAsync(client, Operation.Read, Resource.User, user.Id, user.TenantId, ct) is not null)
-        {
-            return new Unauthenticated($"The user is outside the reach of the API client {client.Id}.");
-        }
-
-        return await tokens.IssueAsync(
-            new TokenHolder(PrincipalKind.User, user.Id, user.TenantId, caller.Value.Role, user.TokenGeneration, client?.Id), issuer, ct);
+        return caller.IsOk
+            ? (user, caller.Value)
+            : new Unauthenticated(caller.Error.Message.Replace("of this token ", "", StringComparison.Ordinal));
     }
 }

@@ -16,6 +16,7 @@ public static class Policies
     public const string Delete = "delete";
     public const string ResetCredential = "reset_credential";
     public const string Grant = "grant";
+    public const string Impersonate = "impersonate";
 
     private static readonly Dictionary<string, Operation> Operations = new()
     {
@@ -24,6 +25,7 @@ public static class Policies
         [Delete] = Operation.Delete,
         [ResetCredential] = Operation.ResetCredential,
         [Grant] = Operation.Grant,
+        [Impersonate] = Operation.Impersonate,
     };
 
     public static IServiceCollection AddTenancyAuthorization(this IServiceCollection services)

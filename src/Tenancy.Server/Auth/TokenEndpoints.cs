@@ -17,14 +17,16 @@ public static partial class TokenEndpoints
     private static readonly string[] ResponseTypes = ["token"];
     private static readonly string[] SubjectTypes = ["public"];
     private static readonly string[] Algorithms = ["RS256"];
-    private static readonly string[] GrantTypes = ["client_credentials", "password"];
+    private static readonly string[] GrantTypes = ["client_credentials", "password", TokenExchange.GrantType];
 
     public static IEndpointRouteBuilder MapIdp(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/2/idp").WithTags("Identity").AllowAnonymous();
         group.MapPost("/token", Token).DisableAntiforgery()
             .WithSummary("Issue an access token: grant_type=client_credentials (client_secret_basic or client_secret_post), " +
-                "or grant_type=password (username, password; client authentication optional) for a user");
+                "grant_type=password (username, password; client authentication optional) for a user, " +
+                "or grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer (assertion: an access token, scope=urn:acronis.com:tenant-id:{id}) " +
+                "for the same holder narrowed to that tenant's subtree");
         group.MapTokenLifecycle();
         group.MapGet("/keys", Keys).WithSummary("The public keys that verify tokens (JWKS)");
         app.MapGet("/.well-known/openid-configuration", Discovery).WithTags("Identity").AllowAnonymous()
@@ -36,7 +38,7 @@ public static partial class TokenEndpoints
 
     private static async Task<Results<Ok<TokenJson>, JsonHttpResult<OAuthErrorJson>>> Token(
         HttpContext context, ClientAuthenticator authenticator, TokenService tokens, ClientStore clients,
-        PasswordGrant passwordGrant, IOptions<TokenOptions> options, TimeProvider clock, CancellationToken ct)
+        PasswordGrant passwordGrant, TokenExchange exchange, IOptions<TokenOptions> options, TimeProvider clock, CancellationToken ct)
     {
         context.Response.Headers.CacheControl = "no-store";
         var request = context.Request;
@@ -64,9 +66,22 @@ public static partial class TokenEndpoints
                 : Unauthorized(context, basic is not null, outcome.Error.Message, PasswordGrant.ErrorCode(outcome.Error));
         }
 
+        if (grantType == TokenExchange.GrantType)
+        {
+            var exchanged = await exchange.ExchangeAsync(form["assertion"].ToString(), form["scope"].ToString(), issuer, ct);
+            if (!exchanged.IsOk)
+            {
+                var (status, code) = TokenExchange.ErrorOf(exchanged.Error);
+                return OAuthError(status, code, exchanged.Error.Message);
+            }
+
+            return TypedResults.Ok(new TokenJson(exchanged.Value.AccessToken, "bearer", exchanged.Value.ExpiresOn, exchanged.Value.ExpiresIn, exchanged.Value.IdToken));
+        }
+
         if (grantType != "client_credentials")
         {
-            return OAuthError(400, "unsupported_grant_type", $"grant_type '{grantType}' is not supported; use client_credentials or password.");
+            return OAuthError(400, "unsupported_grant_type",
+                $"grant_type '{grantType}' is not supported; use client_credentials, password or {TokenExchange.GrantType}.");
         }
 
         if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(secret))

@@ -9,9 +9,12 @@ public sealed record IssuedToken(string AccessToken, string IdToken, long Expire
 
 /// <summary>
 /// Who a token is for. <see cref="ClientId"/> is the client of the token: the holder itself for client
-/// credentials, the client that authenticated a password grant (or none) for a user.
+/// credentials, the client that authenticated a password grant (or none) for a user. A token from token
+/// exchange is narrowed to <see cref="ScopeTenantId"/>'s subtree and expires no later than <see cref="NotAfter"/>.
 /// </summary>
-public sealed record TokenHolder(PrincipalKind Kind, string Id, string TenantId, string Role, long Generation, string? ClientId);
+public sealed record TokenHolder(
+    PrincipalKind Kind, string Id, string TenantId, string Role, long Generation, string? ClientId,
+    string? ScopeTenantId = null, DateTime? NotAfter = null);
 
 /// <summary>Issues access and id tokens (JWT, RS256) for API clients and users.</summary>
 public sealed class TokenService(SigningKeys keys, IOptions<TokenOptions> options, TimeProvider clock)
@@ -23,6 +26,11 @@ public sealed class TokenService(SigningKeys keys, IOptions<TokenOptions> option
         var credentials = await keys.CurrentAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var expires = now + options.Value.TokenLifetime;
+        if (holder.NotAfter is { } notAfter && notAfter < expires)
+        {
+            expires = notAfter;
+        }
+
         var claims = new Dictionary<string, object>
         {
             ["tenant_id"] = holder.TenantId,
@@ -33,6 +41,12 @@ public sealed class TokenService(SigningKeys keys, IOptions<TokenOptions> option
         if (holder.ClientId is not null)
         {
             claims[TokenSubject.ClientIdClaim] = holder.ClientId;
+        }
+
+        if (holder.ScopeTenantId is { } scoped)
+        {
+            claims[TokenSubject.ScopeTenantClaim] = scoped;
+            claims["scope"] = $"{Roles.Scope(holder.Role)} {TokenExchange.ScopePrefix}{scoped}";
         }
 
         if (holder.Kind == PrincipalKind.User)
@@ -65,6 +79,6 @@ public sealed class TokenService(SigningKeys keys, IOptions<TokenOptions> option
             SigningCredentials = credentials,
         });
         var expiresOn = new DateTimeOffset(expires).ToUnixTimeSeconds();
-        return new IssuedToken(access, id, expiresOn, (long)options.Value.TokenLifetime.TotalSeconds);
+        return new IssuedToken(access, id, expiresOn, (long)(expires - now).TotalSeconds);
     }
 }

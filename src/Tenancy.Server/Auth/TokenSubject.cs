@@ -13,6 +13,12 @@ public sealed record TokenSubject(PrincipalKind Kind, string Id, long? Generatio
     public const string ClientIdClaim = "client_id";
     public const string GenerationClaim = "gen";
 
+    /// <summary>The tenant a token from token exchange is narrowed to (its subtree).</summary>
+    public const string ScopeTenantClaim = "scope_tenant_id";
+
+    /// <summary>For a scoped token: the tenant whose subtree it is narrowed to.</summary>
+    public string? ScopeTenantId { get; init; }
+
     /// <summary>The holder named by a token's claims: a user token carries user_id, a client token client_id.</summary>
     public static TokenSubject? From(ClaimsPrincipal? principal)
     {
@@ -24,8 +30,9 @@ public sealed record TokenSubject(PrincipalKind Kind, string Id, long? Generatio
         // Tokens issued before generations existed count as generation 0.
         var generation = long.TryParse(principal.FindFirst(GenerationClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : 0;
         var jti = principal.FindFirst("jti")?.Value;
-        return principal.FindFirst(UserIdClaim)?.Value is { } userId ? new TokenSubject(PrincipalKind.User, userId, generation, jti)
+        var subject = principal.FindFirst(UserIdClaim)?.Value is { } userId ? new TokenSubject(PrincipalKind.User, userId, generation, jti)
             : principal.FindFirst(ClientIdClaim)?.Value is { } clientId ? new TokenSubject(PrincipalKind.Client, clientId, generation, jti)
             : null;
+        return subject is null ? null : subject with { ScopeTenantId = principal.FindFirst(ScopeTenantClaim)?.Value };
     }
 }

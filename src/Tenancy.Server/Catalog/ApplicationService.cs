@@ -12,13 +12,13 @@ public sealed class ApplicationService(ServiceCatalog catalog, TenantService ten
     /// <summary>The catalog; any principal may read it (asked as a read of its own tenant's applications).</summary>
     public async Task<Result<IReadOnlyList<Application>>> ListAsync(Caller caller, CancellationToken ct = default)
     {
-        var own = await tenants.AuthorizeAsync(caller, caller.TenantId, Operation.Read, Resource.Application, ct);
+        var own = await tenants.AuthorizeAsync(caller, caller.HomeTenantId, Operation.Read, Resource.Application, ct);
         return own.IsOk ? Result<IReadOnlyList<Application>>.Ok(catalog.Applications) : own.Error;
     }
 
     public async Task<Result<Application>> GetAsync(Caller caller, string applicationId, CancellationToken ct = default)
     {
-        var own = await tenants.AuthorizeAsync(caller, caller.TenantId, Operation.Read, Resource.Application, ct);
+        var own = await tenants.AuthorizeAsync(caller, caller.HomeTenantId, Operation.Read, Resource.Application, ct);
         return !own.IsOk ? own.Error : Find(applicationId);
     }
 

@@ -111,7 +111,7 @@ public sealed class ClientService(ClientStore clients, TenantService tenants, Ti
             return Result([.. rows.Where(c => readable.Contains(c.TenantId))]);
         }
 
-        var tenant = await tenants.AuthorizeAsync(caller, tenantId ?? caller.TenantId, Operation.Read, Resource.Client, ct);
+        var tenant = await tenants.AuthorizeAsync(caller, tenantId ?? caller.HomeTenantId, Operation.Read, Resource.Client, ct);
         return tenant.IsOk ? Result(await clients.ByTenantAsync(tenant.Value.Tenant.Seq, ct)) : tenant.Error;
     }
 

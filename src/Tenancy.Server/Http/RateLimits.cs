@@ -20,7 +20,10 @@ public sealed class RateLimitRule
     public int QueueLimit { get; set; }
 }
 
-/// <summary>Tenancy:RateLimits: the token endpoint and writes (POST, PUT, DELETE) of both dialects.</summary>
+/// <summary>
+/// Tenancy:RateLimits: the token endpoint (and every request with a user's password in HTTP Basic, which
+/// shares the login's budget with the password grant) and writes (POST, PUT, DELETE) of both dialects.
+/// </summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "Tenancy:RateLimits";
@@ -93,7 +96,8 @@ public static class RateLimits
     private static RateLimitPartition<string> Partition(HttpContext context, RateLimitOptions options, bool byClient)
     {
         var request = context.Request;
-        var rule = Dialect.IsToken(context) ? options.Token : IsWrite(request) ? options.Writes : null;
+        var rule = Dialect.IsToken(context) || BasicAuthenticationHandler.IsUserBasic(context) ? options.Token
+            : IsWrite(request) ? options.Writes : null;
         if (rule is null)
         {
             return RateLimitPartition.GetNoLimiter("");
@@ -133,6 +137,13 @@ public static class RateLimits
     /// </summary>
     private static string? ClientOf(HttpContext context)
     {
+        // A user's password in Basic is a password guess like the grant's: the same budget, by login.
+        if (BasicAuthenticationHandler.IsUserBasic(context)
+            && ClientAuthenticator.ParseBasic(context.Request.Headers.Authorization) is { } user)
+        {
+            return LoginPartition(user.Id);
+        }
+
         if (CallerIdentity.Of(context.User) is { } caller)
         {
             return caller.Id;
@@ -150,9 +161,12 @@ public static class RateLimits
 
         // Password guesses against one login share that login's budget, whatever client or address they use.
         return form["client_id"].ToString() is { Length: > 0 } id ? id
-            : form["username"].ToString() is { Length: > 0 } login ? "login:" + login.ToUpperInvariant()
+            : form["username"].ToString() is { Length: > 0 } login ? LoginPartition(login)
             : null;
     }
+
+    /// <summary>The partition of password guesses against one login, whatever way they come.</summary>
+    private static string LoginPartition(string login) => "login:" + login.ToUpperInvariant();
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken ct)
     {

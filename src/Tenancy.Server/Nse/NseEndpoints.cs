@@ -54,7 +54,7 @@ public static class NseEndpoints
     private static async Task<Results<Created<NseEnvelope<NseRecords<NseTenantJson>>>, JsonHttpResult<NseErrorBody>>> Create(
         NseTenantCreateRequest body, Caller caller, TenantService tenants, CancellationToken ct)
     {
-        var parent = await tenants.GetAsync(caller, body.ParentId ?? caller.TenantId, ct);
+        var parent = await tenants.GetAsync(caller, body.ParentId ?? caller.HomeTenantId, ct);
         if (!parent.IsOk)
         {
             return NseErrors.ToResult(parent.Error is Invalid ? new Invalid("parent_id", "parent_id must be a UUID.") : parent.Error);

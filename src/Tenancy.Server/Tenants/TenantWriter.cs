@@ -58,6 +58,7 @@ public sealed class TenantWriter(Database db)
             operation = w.Operation,
             address = w.Caller.Address,
             requestId = w.Caller.RequestId,
+            impersonator = w.Caller.Impersonator,
             after = JsonSerializer.Serialize(w.Columns, Json),
         });
         foreach (var (name, value) in w.Parameters)
@@ -115,7 +116,7 @@ public sealed class TenantWriter(Database db)
 
     private const string AuditInsert =
         "INSERT INTO audit_log (at, actor_type, actor_id, actor_tenant_id, operation, target_type, target_id, target_path, " +
-        "changes, address, request_id) ";
+        "changes, address, request_id, impersonator) ";
 
     /// <summary>The audit row's values: the changed columns before (from the row) and after (as sent), never secrets.</summary>
     private string AuditValues(string alias, TenantWrite w)
@@ -125,7 +126,7 @@ public sealed class TenantWriter(Database db)
             ? $"json_build_object('before', json_build_object({before}), 'after', CAST(@after AS json))::text"
             : $"json_object('before', json_object({before}), 'after', json(@after))";
         return "@now, @actorType, @actorId, @actorTenantId, @operation, 'tenant', " +
-            $"{alias}.id, {alias}.path, {changes}, @address, @requestId";
+            $"{alias}.id, {alias}.path, {changes}, @address, @requestId, @impersonator";
     }
 
     /// <summary>A column as a JSON value: SQLite keeps booleans as integers, so they are spelled out.</summary>

@@ -158,6 +158,12 @@ public static class ClientAndUserCases
             Check = static (c, body, _) => Task.FromResult(Problem(Grants.Pairs(body).SequenceEqual([(c.Id, "readonly_admin")]), $"not replaced: {body}")),
             Unchanged = static c => { c.Before = c.Victim.Version; return c.VersionUnchangedAsync($"/api/2/users/{c.Victim.Id}"); },
         },
+        new("POST /api/2/idp/ott (impersonate its user)", Res.User, Op.Impersonate, Dialect.Acronis, HttpStatusCode.OK,
+            c => c.Api.PostJsonAsync("/api/2/idp/ott", new { purpose = "user_login", user_id = c.World.Users[c.Target] }))
+        {
+            Rule = ImpersonateRule,
+            Check = static (_, body, _) => Task.FromResult(Problem(body.Str("ott").Length > 0, $"no one-time token: {body}")),
+        },
         new("GET own client or user (users/me)", Res.Client, Op.Read, Dialect.Acronis, HttpStatusCode.OK,
             c => c.Api.GetAsync(c.Principal.IsUser ? "/api/2/users/me" : $"/api/2/clients/{c.World.SelfIds[c.Principal.Name]}"))
         {
@@ -168,6 +174,17 @@ public static class ClientAndUserCases
                 body.Str(c.Principal.IsUser ? "id" : "client_id") == c.World.SelfIds[c.Principal.Name], $"not itself: {body}")),
         },
     ];
+
+    /// <summary>
+    /// Impersonation is a write on the user; besides, a session that impersonates cannot impersonate, and a
+    /// user who cannot log in now (its tenant suspended) cannot be impersonated.
+    /// </summary>
+    public static Outcome ImpersonateRule(MatrixModel model, Principal principal, string target) =>
+        ReachRules.Expect(model, principal, target, Res.User, Op.Impersonate, Dialect.Acronis) switch
+        {
+            Outcome.Allowed when principal.Impersonated || model.Suspended(target) => Outcome.Forbidden,
+            var outcome => outcome,
+        };
 
     private static string Login(CaseContext c) => $"m.{c.Unique}@example.test";
 

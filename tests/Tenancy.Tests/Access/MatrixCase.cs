@@ -31,8 +31,10 @@ public sealed record MatrixCase(string Name, Res Resource, Op Op, Dialect Dialec
     /// <summary>After a refused write: a problem if the target changed anyway, or null.</summary>
     public Func<CaseContext, Task<string?>>? Unchanged { get; init; }
 
+    /// <remarks>An impersonation session (its cookie) is for /api/2 only: on /api/v2.1 it is no credential at all.</remarks>
     public Outcome Expect(MatrixModel model, Principal principal, string target, Victim? victim) =>
-        Rule?.Invoke(model, principal, victim?.Node ?? target)
+        principal.Impersonated && Dialect == Dialect.Nse ? Outcome.Unauthorized
+        : Rule?.Invoke(model, principal, victim?.Node ?? target)
         ?? ReachRules.Expect(model, principal, victim?.Node ?? target, Resource, Op, Dialect);
 }
 

@@ -11,7 +11,9 @@ public sealed record Node(string Name, string Kind, string? Parent, bool Ancestr
 /// A principal of the matrix: an API client or a user with a role, in one tenant of the tree. A user holds
 /// the role its role field says on its own tenant, or <see cref="Role"/> on each tenant of <see cref="On"/>.
 /// </summary>
-public sealed record Principal(string Name, string Tenant, bool IsUser = false, bool Viewer = false)
+/// <param name="Impersonated">A user acting through an impersonation session (cookie), opened by an admin of its tenant's parent.</param>
+/// <param name="Scope">A token from token exchange narrowed to this tenant's subtree; the principal stays one of its own tenant.</param>
+public sealed record Principal(string Name, string Tenant, bool IsUser = false, bool Viewer = false, bool Impersonated = false, string? Scope = null)
 {
     /// <summary>A catalogue role given through access policies instead of the role field (users only).</summary>
     public string? Role { get; init; }
@@ -59,7 +61,10 @@ public sealed class MatrixModel
         new("U4", "unit", "C4"),
     ];
 
-    /// <summary>Admins of several levels, viewers in the middle, principals above and below the barrier, the lock owner and a non-owner, and two suspended ones.</summary>
+    /// <summary>
+    /// Admins of several levels, viewers in the middle, principals above and below the barrier, the lock owner and
+    /// a non-owner, two suspended ones, an impersonation session, and tokens narrowed to a customer and to a barrier's parent.
+    /// </summary>
     public static readonly Principal[] Principals =
     [
         new("root admin client", Root),
@@ -79,6 +84,9 @@ public sealed class MatrixModel
         new("C3 admin user (company_admin)", "C3", IsUser: true),
         new("C3 backup_user", "C3", IsUser: true) { Role = "backup_user" },
         new("P2 user, company_admin on C3 and C4 (siblings)", "P2", IsUser: true) { Role = "company_admin", On = ["C3", "C4"] },
+        new("F1 admin user, impersonated by F0's admin", "F1", IsUser: true, Impersonated: true),
+        new("root admin client scoped to C3 (a customer below)", Root, Scope: "C3"),
+        new("P1 admin client scoped to F1 (the parent of a barrier)", "P1", Scope: "F1"),
     ];
 
     private readonly ConcurrentDictionary<string, Node> _nodes = new(Tree.ToDictionary(n => n.Name));
@@ -117,6 +125,13 @@ public sealed class MatrixModel
         "unit" => "unit_admin",
         _ => "partner_admin",
     };
+
+    /// <summary>
+    /// How a role the principal holds on tenant <paramref name="from"/> stands to the tenant <paramref name="target"/>:
+    /// a scoped token reaches only its scope's subtree, and that only within its own reach (the scope changes no barrier).
+    /// </summary>
+    public Standing StandingOf(Principal principal, string from, string target) =>
+        principal.Scope is { } scope && !Chain(target).Contains(scope) ? Standing.Outside : StandingOf(from, target);
 
     /// <summary>How a role held on tenant <paramref name="from"/> stands to the tenant <paramref name="target"/>.</summary>
     public Standing StandingOf(string from, string target)

@@ -94,7 +94,17 @@ public sealed class MatrixWorld : IDisposable
         var tenantId = Ids[principal.Tenant];
         var role = principal.Viewer ? "viewer" : "admin";
         Api session;
-        if (principal.IsUser)
+        if (principal.Impersonated)
+        {
+            var user = await keeper.CreateUserAsync(tenantId, role: role);
+            (session, SelfIds[principal.Name]) = (await keeper.ImpersonateAsync(user.Str("login")), user.Str("id"));
+        }
+        else if (principal.Scope is { } scope)
+        {
+            var holder = principal.Tenant == MatrixModel.Root ? Root : Admins[principal.Tenant];
+            (session, SelfIds[principal.Name]) = (await holder.ScopedAsync(Ids[scope]), holder.ClientId);
+        }
+        else if (principal.IsUser)
         {
             var (user, login) = await keeper.CreateUserAndLoginAsync(tenantId, role);
             (session, SelfIds[principal.Name]) = (login, user.Str("id"));

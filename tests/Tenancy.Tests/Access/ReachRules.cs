@@ -37,6 +37,9 @@ public enum Op
 
     /// <summary>Give or take a user's roles (its access policies).</summary>
     Grant,
+
+    /// <summary>Obtain a one-time token that logs in as a user.</summary>
+    Impersonate,
 }
 
 /// <summary>What the rules say a request gets.</summary>
@@ -94,14 +97,14 @@ public static class ReachRules
     public static bool Allows(string role, Res resource, Op op) => role switch
     {
         "admin" or "root_admin" or "partner_admin" => true,
-        "company_admin" or "unit_admin" => op is Op.Read or Op.List || resource is Res.Tenant or Res.Client or Res.User or Res.Audit,
+        "company_admin" or "unit_admin" => op is Op.Read or Op.List || resource is Res.Tenant or Res.Client or Res.User or Res.Audit or Res.Report,
         "viewer" or "readonly_admin" => op is Op.Read or Op.List,
         _ => false,
     };
 
     /// <summary>True when a role that allows everything (as an admin API client does) is held on the target's tenant or above, unbarred.</summary>
     public static bool HoldsAllOver(MatrixModel model, Principal principal, string target) =>
-        model.GrantsOf(principal).Any(g => g.Role is "admin" or "root_admin" or "partner_admin" && model.StandingOf(g.Tenant, target) == Standing.Open);
+        model.GrantsOf(principal).Any(g => g.Role is "admin" or "root_admin" or "partner_admin" && model.StandingOf(principal, g.Tenant, target) == Standing.Open);
 
     /// <summary>True when some role the principal holds allows a write of some kind (the endpoints' policies let it through).</summary>
     public static bool WritesSomething(MatrixModel model, Principal principal) =>
@@ -114,7 +117,7 @@ public static class ReachRules
             return Outcome.Unauthorized;
         }
 
-        if (!model.GrantsOf(principal).Any(g => Allows(g.Role, resource, op) && model.StandingOf(g.Tenant, target) == Standing.Open))
+        if (!model.GrantsOf(principal).Any(g => Allows(g.Role, resource, op) && model.StandingOf(principal, g.Tenant, target) == Standing.Open))
         {
             return Outcome.Forbidden;
         }
@@ -143,7 +146,7 @@ public static class ReachRules
     /// <summary>An item about <paramref name="target"/> in a list that is not scoped to one tenant.</summary>
     public static Visibility Listed(MatrixModel model, Principal principal, string target)
     {
-        var standings = model.GrantsOf(principal).Where(g => Allows(g.Role, Res.Tenant, Op.Read)).Select(g => model.StandingOf(g.Tenant, target)).ToList();
+        var standings = model.GrantsOf(principal).Where(g => Allows(g.Role, Res.Tenant, Op.Read)).Select(g => model.StandingOf(principal, g.Tenant, target)).ToList();
         return standings.Contains(Standing.Open) ? Visibility.Full : standings.Contains(Standing.Barred) ? Visibility.Exists : Visibility.Absent;
     }
 

@@ -33,6 +33,7 @@ public abstract class ViewerRoleTests(ServerFixture fixture)
         { "POST", "/api/2/reports", """{"parameters": {"kind": "usage_current", "tenant_id": "{unit}", "level": "accounts", "formats": ["csv_v2_0"]}, "schedule": {"type": "once"}, "result_action": "save"}""" },
         { "PUT", "/api/2/reports/{report}", """{"parameters": {"hide_zero_usage": true}}""" },
         { "DELETE", "/api/2/reports/{report}?version=1", "" },
+        { "POST", "/api/2/idp/ott", """{"purpose": "user_login", "user_id": "{user}"}""" },
         { "POST", "/api/v2.1/tenants", """{"code": "t_viewer", "name": "x", "parent_id": "{partner}"}""" },
         { "PUT", "/api/v2.1/tenants/{unit}", """{"name": "renamed"}""" },
         { "DELETE", "/api/v2.1/tenants/{unit}", "" },

@@ -48,7 +48,7 @@ public abstract class QueryPlanTests(ServerFixture fixture, ITestOutputHelper ou
 
         static object Reach(object more)
         {
-            var args = new DynamicParameters(new { reach_path = "/1/7/", reach_upper = "/1/70", reach_seq = 7L, reach_tenant = "t" });
+            var args = new DynamicParameters(new { reach_path = "/1/7/", reach_upper = "/1/70", reach_seq = 7L, reach_tenant = "t", scope_path = "/1/7/", scope_upper = "/1/70" });
             args.AddDynamicParams(more);
             return args;
         }
