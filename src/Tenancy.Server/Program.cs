@@ -5,6 +5,7 @@ using Tenancy.Server.Catalog;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Nse;
 using Tenancy.Server.Pricing;
+using Tenancy.Server.Search;
 using Tenancy.Server.Usage;
 using Tenancy.Server.Users;
 
@@ -40,6 +41,9 @@ builder.Services.Configure<PasswordOptions>(builder.Configuration.GetSection(Pas
 builder.Services.AddSingleton<Passwords>();
 builder.Services.AddSingleton<UserStore>();
 builder.Services.AddSingleton<UserService>();
+builder.Services.AddSingleton<UserListService>();
+builder.Services.AddSingleton<SearchStore>();
+builder.Services.AddSingleton<SearchService>();
 builder.Services.AddSingleton<ApplicationStore>();
 builder.Services.AddSingleton<ApplicationService>();
 builder.Services.AddSingleton<PricingStore>();
@@ -86,6 +90,7 @@ app.MapTenants();
 app.MapClients();
 app.MapAudit();
 app.MapUsers();
+app.MapSearch();
 app.MapSubscriptions();
 app.MapUsage();
 app.MapApplications();

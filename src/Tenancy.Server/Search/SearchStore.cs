@@ -1,0 +1,100 @@
+namespace Tenancy.Server.Search;
+
+/// <summary>How well a text matches what an object is found by; lower is better.</summary>
+public enum MatchTier
+{
+    /// <summary>The whole text of a field (name, login, email...), ignoring case.</summary>
+    Exact = 0,
+
+    /// <summary>The beginning of a field.</summary>
+    Prefix = 1,
+
+    /// <summary>Anywhere inside a field (texts of 3 characters or more).</summary>
+    Substring = 2,
+}
+
+/// <summary>A field of a tenant or user that matched, with the object and where it lies.</summary>
+public sealed class SearchHit
+{
+    public MatchTier Tier { get; set; }
+    public required string ObjType { get; init; }
+    public required string ObjId { get; init; }
+    public required string Term { get; init; }
+
+    /// <summary>The tenant the object is (a tenant) or belongs to (a user).</summary>
+    public required string TenantId { get; init; }
+    public required string TenantParentId { get; init; }
+    public required string TenantPath { get; init; }
+    public required string TenantKind { get; init; }
+    public required string TenantName { get; init; }
+    public string? TenantContact { get; init; }
+    public string? UserLogin { get; init; }
+    public string? UserContact { get; init; }
+}
+
+/// <summary>
+/// SQL for search over search_terms (migration 0011, kept in step with tenants and users by triggers).
+/// Each tier is one index-served statement that stops at its LIMIT: exact and prefix are range scans on
+/// ix_search_terms_term; substring goes through the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL).
+/// Every statement keeps only what the access policy lets the caller read (<see cref="AccessPolicy.Where"/>).
+/// </summary>
+public sealed class SearchStore(Database db)
+{
+    /// <summary>
+    /// Above every character: "text" + this is the exclusive upper bound of the texts that start with "text"
+    /// (both stores compare terms byte-wise). The text is lower-cased by the store, as the triggers do.
+    /// </summary>
+    private const string Highest = "\U0010FFFF";
+
+    private const string Select =
+        "SELECT s.obj_type, s.obj_id, s.term, t.id AS tenant_id, t.parent_id AS tenant_parent_id, t.path AS tenant_path, " +
+        "t.kind AS tenant_kind, t.name AS tenant_name, t.contact AS tenant_contact, u.login AS user_login, u.contact AS user_contact " +
+        "FROM search_terms s JOIN tenants t ON t.seq = s.tenant_seq " +
+        "LEFT JOIN users u ON s.obj_type = 'user' AND u.id = s.obj_id";
+
+    /// <summary>Up to <paramref name="take"/> matching fields of one tier, within the subtree at <paramref name="rootPath"/>.</summary>
+    public async Task<IReadOnlyList<SearchHit>> FindAsync(
+        Caller caller, string rootPath, string text, MatchTier tier, int take, CancellationToken ct = default)
+    {
+        var match = tier switch
+        {
+            MatchTier.Exact => "s.term = lower(@text)",
+            MatchTier.Prefix => "s.term > lower(@text) AND s.term < (lower(@text) || @highest)",
+            _ => (db.Provider == StorageProvider.Postgres
+                    ? "s.term LIKE '%' || lower(@escaped) || '%' ESCAPE '\\'"
+                    : "s.id IN (SELECT rowid FROM search_trigrams WHERE search_trigrams MATCH @phrase)")
+                + " AND NOT (s.term >= lower(@text) AND s.term < (lower(@text) || @highest))",
+        };
+        // Exact and prefix matches come in index order; substring matches in the trigram index's order.
+        var order = tier == MatchTier.Substring ? "" : " ORDER BY s.term, s.obj_id";
+        var args = new DynamicParameters(AccessPolicy.Parameters(caller));
+        args.AddDynamicParams(new
+        {
+            text, highest = Highest, take, root = rootPath, rootUpper = TreePath.UpperBound(rootPath),
+            phrase = "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"",
+            escaped = text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                .Replace("_", "\\_", StringComparison.Ordinal),
+        });
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<SearchHit>(new CommandDefinition(
+            $"{Select} WHERE {match} AND t.path >= @root AND t.path < @rootUpper AND {AccessPolicy.Where("t.path")}{order} LIMIT @take",
+            args, cancellationToken: ct));
+        var hits = rows.AsList();
+        hits.ForEach(h => h.Tier = tier);
+        return hits;
+    }
+
+    /// <summary>The names of tenants by their internal keys.</summary>
+    public async Task<IReadOnlyDictionary<long, string>> NamesAsync(IReadOnlyCollection<long> seqs, CancellationToken ct = default)
+    {
+        if (seqs.Count == 0)
+        {
+            return new Dictionary<long, string>();
+        }
+
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<(long Seq, string Name)>(new CommandDefinition(
+            $"SELECT seq, name FROM tenants WHERE {db.In("seq", "seqs")}", new { seqs = db.List(seqs) }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Seq, r => r.Name);
+    }
+}
