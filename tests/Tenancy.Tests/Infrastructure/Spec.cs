@@ -10,14 +10,17 @@ namespace Tenancy.Tests.Infrastructure;
 public static class Spec
 {
     private static readonly Uri Base = new("https://tenancy.test/acronis-spec");
-    private static readonly Lazy<bool> Registered = new(Register);
+
+    /// <summary>The whole published document, for the schemas the subset does not carry (e.g. userBatch).</summary>
+    private static readonly Uri FullBase = new("https://tenancy.test/acronis-spec-full");
+    private static readonly Lazy<HashSet<string>> Registered = new(Register);
 
     public static string SpecsDirectory { get; } = FindSpecs();
 
     public static void AssertValid(string schemaName, JsonElement instance)
     {
-        _ = Registered.Value;
-        var schema = JsonSchema.FromText($$"""{"$ref": "{{Base}}#/$defs/{{schemaName}}"}""");
+        var inSubset = Registered.Value.Contains(schemaName);
+        var schema = JsonSchema.FromText($$"""{"$ref": "{{(inSubset ? Base : FullBase)}}#/$defs/{{schemaName}}"}""");
         var result = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (!result.IsValid)
         {
@@ -29,17 +32,26 @@ public static class Spec
         }
     }
 
-    private static bool Register()
+    /// <summary>Registers the subset and the whole document; returns the names of the subset's schemas.</summary>
+    private static HashSet<string> Register()
     {
-        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(SpecsDirectory, "acronis-tenants-subset.json")))!;
+        var subset = RegisterDocument("acronis-tenants-subset.json", Base);
+        RegisterDocument("acronis-account-management-v2-openapi.json", FullBase);
+        return subset;
+    }
+
+    private static HashSet<string> RegisterDocument(string file, Uri id)
+    {
+        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(SpecsDirectory, file)))!;
+        var schemas = document["components"]!["schemas"]!.AsObject();
         var converted = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$id"] = Base.ToString(),
-            ["$defs"] = Convert(document["components"]!["schemas"]!.DeepClone()),
+            ["$id"] = id.ToString(),
+            ["$defs"] = Convert(schemas.DeepClone()),
         };
         SchemaRegistry.Global.Register(JsonSchema.FromText(converted.ToJsonString()));
-        return true;
+        return [.. schemas.Select(p => p.Key)];
     }
 
     /// <summary>OpenAPI 3.0 to JSON Schema: nullable becomes anyOf null, refs point into the registered document.</summary>
