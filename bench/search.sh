@@ -94,8 +94,8 @@ def r(d): . * d | round / d;
 map(select(.round > 0)) | group_by(.case) | map({case: .[0].case, rps: (map(.throughput) | median), p50: (map(.p50_ms) | median),
   p99: (map(.p99_ms) | median), bad: (map(.errors + .non_2xx) | add)}) as $rows
 | ($rows[] | select(.case == "get")) as $get
-| "| case | req/s | p50 ms | p99 ms | req/s ÷ get | p50 ÷ get | errors + non-2xx |",
+| "| case | req/s | p50 ms | p99 ms | req/s vs get | p50 vs get | errors + non-2xx |",
   "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-  ($rows | sort_by(.case as $c | ["get", "exact", "prefix", "substring", "common"] | index($c)))[] as $x
+  (($rows | sort_by(.case as $c | ["get", "exact", "prefix", "substring", "common"] | index($c)))[] as $x
    | "| \($x.case) | \($x.rps | r(1)) | \($x.p50 | r(100)) | \($x.p99 | r(100)) | \($x.rps / $get.rps | r(100)) | \($x.p50 / $get.p50 | r(100)) | \($x.bad) |")
 JQ
