@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+
 namespace Tenancy.Server.Search;
 
 /// <summary>How well a text matches what an object is found by; lower is better.</summary>
@@ -40,6 +43,12 @@ public sealed class SearchHit
 /// </summary>
 public sealed class SearchStore(Database db)
 {
+    private static readonly TimeSpan CountLifetime = TimeSpan.FromMinutes(10);
+    private const int MaxCountsKept = 100_000;
+
+    /// <summary>How many terms hold each trigram (SQLite), and until when that count is used.</summary>
+    private readonly ConcurrentDictionary<string, (long Terms, long Until)> _trigramCounts = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Above every character: "text" + this is the exclusive upper bound of the texts that start with "text"
     /// (both stores compare terms byte-wise). The text is lower-cased by the store, as the triggers do.
@@ -56,13 +65,20 @@ public sealed class SearchStore(Database db)
     public async Task<IReadOnlyList<SearchHit>> FindAsync(
         Caller caller, string rootPath, string text, MatchTier tier, int take, CancellationToken ct = default)
     {
+        await using var c = await db.OpenAsync(ct);
+        string? rare = null;
+        if (tier == MatchTier.Substring && db.Provider == StorageProvider.Sqlite && (rare = await RarestTrigramsAsync(c, text, ct)) is null)
+        {
+            return []; // a trigram of the text is in no term: nothing contains it
+        }
+
         var match = tier switch
         {
             MatchTier.Exact => "s.term = lower(@text)",
             MatchTier.Prefix => "s.term > lower(@text) AND s.term < (lower(@text) || @highest)",
             _ => (db.Provider == StorageProvider.Postgres
                     ? "s.term LIKE '%' || lower(@escaped) || '%' ESCAPE '\\'"
-                    : "s.id IN (SELECT rowid FROM search_trigrams WHERE search_trigrams MATCH @phrase)")
+                    : "s.id IN (SELECT rowid FROM search_trigrams WHERE search_trigrams MATCH @rare) AND instr(s.term, lower(@text)) > 0")
                 + " AND NOT (s.term >= lower(@text) AND s.term < (lower(@text) || @highest))",
         };
         // Exact and prefix matches come in index order; substring matches in the trigram index's order.
@@ -71,17 +87,57 @@ public sealed class SearchStore(Database db)
         args.AddDynamicParams(new
         {
             text, highest = Highest, take, root = rootPath, rootUpper = TreePath.UpperBound(rootPath),
-            phrase = "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"",
+            rare,
             escaped = text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
                 .Replace("_", "\\_", StringComparison.Ordinal),
         });
-        await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<SearchHit>(new CommandDefinition(
             $"{Select} WHERE {match} AND t.path >= @root AND t.path < @rootUpper AND {AccessPolicy.Where("t.path")}{order} LIMIT @take",
             args, cancellationToken: ct));
         var hits = rows.AsList();
         hits.ForEach(h => h.Tier = tier);
         return hits;
+    }
+
+    /// <summary>
+    /// SQLite: the FTS5 query for the (up to 3) rarest trigrams of the text; null when one of them is in no
+    /// term. Matching the whole phrase would read the postings of every trigram of it, common ones ("cus",
+    /// "ome") included; the rarest narrow the candidates to a few rows, which instr() then checks for the
+    /// whole text. How many terms hold a trigram comes from the index (search_trigram_counts), which
+    /// reads its postings to count them: the counts are kept for <see cref="CountLifetime"/>. They only
+    /// choose which trigrams to match, so a stale count costs time, never a wrong answer (a trigram in no
+    /// term is never kept: a term made later may hold it).
+    /// </summary>
+    private async Task<string?> RarestTrigramsAsync(DbConnection c, string text, CancellationToken ct)
+    {
+        var runes = text.ToLowerInvariant().EnumerateRunes().Select(r => r.ToString()).ToArray();
+        var trigrams = Enumerable.Range(0, runes.Length - 2).Select(i => string.Concat(runes[i..(i + 3)])).Distinct().ToList();
+        var now = Environment.TickCount64;
+        var counts = new List<(string Trigram, long Terms)>();
+        foreach (var trigram in trigrams)
+        {
+            if (!_trigramCounts.TryGetValue(trigram, out var known) || known.Until < now)
+            {
+                var terms = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+                    "SELECT doc FROM search_trigram_counts WHERE term = @trigram", new { trigram }, cancellationToken: ct)) ?? 0;
+                if (terms == 0)
+                {
+                    return null;
+                }
+
+                if (_trigramCounts.Count > MaxCountsKept)
+                {
+                    _trigramCounts.Clear();
+                }
+
+                _trigramCounts[trigram] = known = (terms, now + (long)CountLifetime.TotalMilliseconds);
+            }
+
+            counts.Add((trigram, known.Terms));
+        }
+
+        return string.Join(" AND ", counts.OrderBy(t => t.Terms).Take(3)
+            .Select(t => "\"" + t.Trigram.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
     }
 
     /// <summary>The names of tenants by their internal keys.</summary>

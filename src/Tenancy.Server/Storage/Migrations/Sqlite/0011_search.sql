@@ -5,7 +5,8 @@
 -- Triggers on tenants and users keep it in step with every write of either dialect (create, rename, contact
 -- change, move, delete, terminate with its subtree): a row goes with its tenant through the foreign key.
 -- Exact and prefix matches are range scans on ix_search_terms_term; substring matches go through the
--- FTS5 trigram index search_trigrams, kept in step with search_terms by its own triggers.
+-- FTS5 trigram index search_trigrams, kept in step with search_terms by its own triggers (the rarest
+-- trigrams of the text find the candidates, instr() checks them).
 CREATE TABLE search_terms (
   id          INTEGER PRIMARY KEY AUTOINCREMENT,
   obj_type    TEXT    NOT NULL,
@@ -18,6 +19,9 @@ CREATE INDEX ix_search_terms_obj ON search_terms(obj_id);
 CREATE INDEX ix_search_terms_tenant ON search_terms(tenant_seq);
 
 CREATE VIRTUAL TABLE search_trigrams USING fts5(term, content='search_terms', content_rowid='id', tokenize='trigram');
+
+-- How many terms hold each trigram: search matches the rarest trigrams of a text, not all of them.
+CREATE VIRTUAL TABLE search_trigram_counts USING fts5vocab(search_trigrams, 'row');
 
 CREATE TRIGGER search_terms_ai AFTER INSERT ON search_terms BEGIN
   INSERT INTO search_trigrams(rowid, term) VALUES (new.id, new.term);
