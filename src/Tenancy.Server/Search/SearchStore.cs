@@ -61,6 +61,26 @@ public sealed class SearchStore(Database db)
         "FROM search_terms s JOIN tenants t ON t.seq = s.tenant_seq " +
         "LEFT JOIN users u ON s.obj_type = 'user' AND u.id = s.obj_id";
 
+    /// <summary>
+    /// The statement of one tier (parameters: text, highest, escaped or rare, root, rootUpper, take and those of
+    /// <see cref="AccessPolicy.Parameters"/>). Exact and prefix matches come in index order; substring
+    /// matches in the trigram index's order.
+    /// </summary>
+    public static string TierSql(StorageProvider provider, MatchTier tier)
+    {
+        var match = tier switch
+        {
+            MatchTier.Exact => "s.term = lower(@text)",
+            MatchTier.Prefix => "s.term > lower(@text) AND s.term < (lower(@text) || @highest)",
+            _ => (provider == StorageProvider.Postgres
+                    ? "s.term LIKE '%' || lower(@escaped) || '%' ESCAPE '\\'"
+                    : "s.id IN (SELECT rowid FROM search_trigrams WHERE search_trigrams MATCH @rare) AND instr(s.term, lower(@text)) > 0")
+                + " AND NOT (s.term >= lower(@text) AND s.term < (lower(@text) || @highest))",
+        };
+        var order = tier == MatchTier.Substring ? "" : " ORDER BY s.term, s.obj_id";
+        return $"{Select} WHERE {match} AND t.path >= @root AND t.path < @rootUpper AND {AccessPolicy.Where("t.path")}{order} LIMIT @take";
+    }
+
     /// <summary>Up to <paramref name="take"/> matching fields of one tier, within the subtree at <paramref name="rootPath"/>.</summary>
     public async Task<IReadOnlyList<SearchHit>> FindAsync(
         Caller caller, string rootPath, string text, MatchTier tier, int take, CancellationToken ct = default)
@@ -72,17 +92,6 @@ public sealed class SearchStore(Database db)
             return []; // a trigram of the text is in no term: nothing contains it
         }
 
-        var match = tier switch
-        {
-            MatchTier.Exact => "s.term = lower(@text)",
-            MatchTier.Prefix => "s.term > lower(@text) AND s.term < (lower(@text) || @highest)",
-            _ => (db.Provider == StorageProvider.Postgres
-                    ? "s.term LIKE '%' || lower(@escaped) || '%' ESCAPE '\\'"
-                    : "s.id IN (SELECT rowid FROM search_trigrams WHERE search_trigrams MATCH @rare) AND instr(s.term, lower(@text)) > 0")
-                + " AND NOT (s.term >= lower(@text) AND s.term < (lower(@text) || @highest))",
-        };
-        // Exact and prefix matches come in index order; substring matches in the trigram index's order.
-        var order = tier == MatchTier.Substring ? "" : " ORDER BY s.term, s.obj_id";
         var args = new DynamicParameters(AccessPolicy.Parameters(caller));
         args.AddDynamicParams(new
         {
@@ -91,9 +100,7 @@ public sealed class SearchStore(Database db)
             escaped = text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
                 .Replace("_", "\\_", StringComparison.Ordinal),
         });
-        var rows = await c.QueryAsync<SearchHit>(new CommandDefinition(
-            $"{Select} WHERE {match} AND t.path >= @root AND t.path < @rootUpper AND {AccessPolicy.Where("t.path")}{order} LIMIT @take",
-            args, cancellationToken: ct));
+        var rows = await c.QueryAsync<SearchHit>(new CommandDefinition(TierSql(db.Provider, tier), args, cancellationToken: ct));
         var hits = rows.AsList();
         hits.ForEach(h => h.Tier = tier);
         return hits;

@@ -16,7 +16,7 @@ CREATE TABLE search_terms (
   tenant_seq  bigint NOT NULL REFERENCES tenants(seq) ON DELETE CASCADE,
   term        text   COLLATE "C" NOT NULL
 );
-CREATE INDEX ix_search_terms_term ON search_terms(term);
+CREATE INDEX ix_search_terms_term ON search_terms(term, obj_id);
 CREATE INDEX ix_search_terms_obj ON search_terms(obj_id);
 CREATE INDEX ix_search_terms_tenant ON search_terms(tenant_seq);
 CREATE INDEX ix_search_terms_trigrams ON search_terms USING gin (term gin_trgm_ops);

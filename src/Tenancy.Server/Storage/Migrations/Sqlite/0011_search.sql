@@ -14,7 +14,7 @@ CREATE TABLE search_terms (
   tenant_seq  INTEGER NOT NULL REFERENCES tenants(seq) ON DELETE CASCADE,
   term        TEXT    NOT NULL
 );
-CREATE INDEX ix_search_terms_term ON search_terms(term);
+CREATE INDEX ix_search_terms_term ON search_terms(term, obj_id);
 CREATE INDEX ix_search_terms_obj ON search_terms(obj_id);
 CREATE INDEX ix_search_terms_tenant ON search_terms(tenant_seq);
 
