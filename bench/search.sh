@@ -45,7 +45,7 @@ rm -rf "$DIR"; mkdir -p "$DIR"
 echo "== building $COMMIT"
 git archive "$COMMIT" | tar -x -C "$WORK"
 dotnet build -c Release -nologo -v q "$WORK/bench/Tenancy.Bench/Tenancy.Bench.csproj" >"$WORK/build.log" || { cat "$WORK/build.log"; exit 1; }
-bench() { nice dotnet "$WORK/bench/Tenancy.Bench/bin/Release/net10.0/Tenancy.Bench.dll" "$@"; }
+bench() { dotnet "$WORK/bench/Tenancy.Bench/bin/Release/net10.0/Tenancy.Bench.dll" "$@"; }
 
 echo "== seeding $TENANTS tenants (SQLite)"
 DB=$DIR/search.db
@@ -74,7 +74,7 @@ echo "   sample: $(curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/2/searc
 # run ROUND CASE SCRIPT [TEXTS] [DURATION]: one wrk run, its JSON line tagged and kept.
 run() {
   SCENARIO=search CASE=$2 BENCH_WRK=$PWD/bench/wrk BENCH_DATA=$DIR TEXTS=${4:-} SEARCH_TENANT=$PARTNER TOKEN=$TOKEN \
-    nice wrk -t1 -c"$CONNECTIONS" -d"${5:-$DURATION}" --timeout 10s -s "bench/wrk/$3" "$BASE" \
+    wrk -t1 -c"$CONNECTIONS" -d"${5:-$DURATION}" --timeout 10s -s "bench/wrk/$3" "$BASE" \
     | grep '^{' | jq -c --argjson r "$1" '. + {round: $r}' >>"$DIR/results.jsonl"
 }
 CASES="get:get.lua: exact:search.lua:exact.txt prefix:search.lua:prefix.txt substring:search.lua:substring.txt common:search.lua:common.txt"
