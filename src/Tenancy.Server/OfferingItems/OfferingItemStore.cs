@@ -77,7 +77,7 @@ public sealed class OfferingItemStore(Database db)
         args.AddDynamicParams(new { rootPath, upper = TreePath.UpperBound(rootPath), level, fromPath, limit });
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<Tenant>(new CommandDefinition(
-            $"SELECT {TenantStore.Columns} FROM tenants t WHERE t.path >= @rootPath AND t.path < @upper AND {AccessPolicy.Where("t.path")} " +
+            $"SELECT {TenantStore.Columns} FROM tenants t WHERE t.path >= @rootPath AND t.path < @upper AND {AccessPolicy.Where(caller, Operation.Read, Resource.OfferingItem, "t.path")} " +
             "AND (t.level > @level OR (t.level = @level AND t.path >= @fromPath)) ORDER BY t.level, t.path LIMIT @limit",
             args, cancellationToken: ct));
         return rows.AsList();

@@ -11,6 +11,7 @@ public static class UserEndpoints
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/2/users").WithTags("Users").RequireAuthorization().SpeaksAcronis();
+        group.MapGet("/", List).WithSummary("List users by uuids, tenant_id (with external_ids) or subtree_root_tenant_id, within reach, with cursor paging");
         group.MapPost("/", Create).RequireAuthorization(Policies.Create).WithSummary("Create a user in a tenant (login unique installation-wide, contact.email required; role admin or viewer)");
         group.MapGet("/me", Me).WithSummary("The user of a user token (grant_type=password), with facts about its tenant");
         group.MapGet("/check_login", CheckLogin).WithSummary("Whether a login is free (204) or taken (409), compared without case");
@@ -31,6 +32,27 @@ public static class UserEndpoints
     {
         var result = await users.CreateAsync(caller, body.ToNewUser(), ct);
         return result.IsOk ? TypedResults.Ok(UserJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
+    }
+
+    public sealed record UserBatchJson(string Timestamp, IReadOnlyList<object> Items, TenantEndpoints.PagingJson Paging);
+
+    private static async Task<Results<Ok<UserBatchJson>, JsonHttpResult<AcronisErrorBody>>> List(
+        [AsParameters] UserListQuery q, Caller caller, UserListService lists, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        var lod = q.Detail();
+        var query = lod.IsOk ? q.Parse() : lod.Error;
+        if (!query.IsOk)
+        {
+            return AcronisErrors.ToResult(query.Error);
+        }
+
+        var page = await lists.ListAsync(caller, query.Value, ct);
+        return page.IsOk
+            ? TypedResults.Ok(new UserBatchJson(
+                Timestamps.Format(clock.NowMicros()),
+                [.. page.Value.Items.Select(u => UserJson.From(u).AtLevel(lod.Value, json.Value.SerializerOptions))],
+                new TenantEndpoints.PagingJson(new TenantEndpoints.CursorsJson(page.Value.After))))
+            : AcronisErrors.ToResult(page.Error);
     }
 
     private static async Task<Results<Ok<UserJson>, JsonHttpResult<AcronisErrorBody>>> Get(

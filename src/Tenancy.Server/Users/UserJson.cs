@@ -36,6 +36,29 @@ public sealed record UserJson(
         null, [.. (grants ?? []).Select(AccessPolicyJson.From)], null, null, null, null, u.Language, [], JsonSerializer.Deserialize<string[]>(u.Notifications) ?? [],
         u.ExternalId, "disabled", null, u.Role);
 
+    private static readonly string[] Stamps =
+        ["id", "version", "tenant_id", "created_at", "updated_at", "deleted_at", "access_policies", "origin_id", "origin_external_id", "disable_after"];
+
+    private static readonly string[] Basic = [.. Stamps, "personal_tenant_id", "login", "enabled"];
+
+    /// <summary>The object at a level of detail ("stamps", "basic" or "full") of the list endpoint.</summary>
+    public object AtLevel(string lod, JsonSerializerOptions options)
+    {
+        if (lod == "full")
+        {
+            return this;
+        }
+
+        var node = JsonSerializer.SerializeToNode(this, options)!.AsObject();
+        var projected = new JsonObject();
+        foreach (var key in lod == "stamps" ? Stamps : Basic)
+        {
+            projected[key] = node[key]?.DeepClone();
+        }
+
+        return projected;
+    }
+
     /// <summary>The /users/me object: the user plus facts about its tenant (the published "userMe" schema).</summary>
     public static JsonObject Me(User user, Tenant tenant, JsonSerializerOptions options)
     {

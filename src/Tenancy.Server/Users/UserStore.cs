@@ -48,6 +48,34 @@ public sealed class UserStore(Database db)
     }
 
     /// <summary>
+    /// Up to <paramref name="take"/> users of the scope after the cursor's position, in (tenant path, id)
+    /// order, that the access policy lets the caller read (<see cref="AccessPolicy.Where"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<User>> ListAsync(Caller caller, UserScope scope, UserCursor q, int take, CancellationToken ct = default)
+    {
+        var where = new List<string> { AccessPolicy.Where(caller, Operation.Read, Resource.User, "t.path") };
+        if (scope.TenantSeq is not null) where.Add("u.tenant_seq = @TenantSeq");
+        if (scope.SubtreePath is not null) where.Add("t.path >= @SubtreePath AND t.path < @upper");
+        if (scope.Ids is not null) where.Add(db.In("u.id", "ids"));
+        if (q.ExternalIds is not null) where.Add(db.In("u.external_id", "externalIds"));
+        // Users made here have no origin: a filter by origin finds none.
+        if (q.OriginId is not null) where.Add("1 = 0");
+        if (q.UpdatedSince is not null) where.Add("u.updated_at > @UpdatedSince");
+        if (q.AfterId.Length > 0) where.Add("(t.path > @AfterPath OR (t.path = @AfterPath AND u.id > @AfterId))");
+        var args = new DynamicParameters(AccessPolicy.Parameters(caller));
+        args.AddDynamicParams(new
+        {
+            scope.TenantSeq, scope.SubtreePath, upper = scope.SubtreePath is null ? null : TreePath.UpperBound(scope.SubtreePath),
+            ids = scope.Ids is null ? null : db.List(scope.Ids), externalIds = q.ExternalIds is null ? null : db.List(q.ExternalIds),
+            q.UpdatedSince, q.AfterPath, q.AfterId, take,
+        });
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<User>(new CommandDefinition(
+            $"{Select} WHERE {string.Join(" AND ", where)} ORDER BY t.path, u.id LIMIT @take", args, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>
     /// Inserts a user with the roles it holds; a constraint violation (login taken, tenant gone) propagates to the caller.
     /// </summary>
     public Task InsertAsync(User user, IReadOnlyList<RoleGrant> grants, AuditEntry audit, CancellationToken ct = default) =>
