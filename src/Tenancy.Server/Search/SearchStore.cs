@@ -39,7 +39,7 @@ public sealed class SearchHit
 /// SQL for search over search_terms (migration 0011, kept in step with tenants and users by triggers).
 /// Each tier is one index-served statement that stops at its LIMIT: exact and prefix are range scans on
 /// ix_search_terms_term; substring goes through the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL).
-/// Every statement keeps only what the access policy lets the caller read (<see cref="AccessPolicy.Where"/>).
+/// Every statement keeps only what the access policy lets the caller read (<see cref="AccessPolicy.Where(Caller, Operation, Resource, string)"/>).
 /// </summary>
 public sealed class SearchStore(Database db)
 {

@@ -49,7 +49,7 @@ public sealed class UserStore(Database db)
 
     /// <summary>
     /// Up to <paramref name="take"/> users of the scope after the cursor's position, in (tenant path, id)
-    /// order, that the access policy lets the caller read (<see cref="AccessPolicy.Where"/>).
+    /// order, that the access policy lets the caller read (<see cref="AccessPolicy.Where(Caller, Operation, Resource, string)"/>).
     /// </summary>
     public async Task<IReadOnlyList<User>> ListAsync(Caller caller, UserScope scope, UserCursor q, int take, CancellationToken ct = default)
     {

@@ -24,7 +24,7 @@ public static class SearchCases
         new("GET /api/2/users?uuids= (lists it)", Res.User, Op.Read, Dialect.Acronis, HttpStatusCode.OK,
             c => c.Api.GetAsync($"/api/2/users?uuids={c.World.Users[c.Target]}"))
         {
-            Rule = static (m, p, t) => FoundRule(m, p, t),
+            Rule = static (m, p, t) => FoundRule(m, p, t, Res.User),
             Check = static (c, body, outcome) => Task.FromResult(Problem(
                 UserListed(c, body) == (outcome == Outcome.Allowed), $"{outcome}, yet listed as {UserListed(c, body)}: {body}")),
         },
@@ -39,17 +39,24 @@ public static class SearchCases
             c => c.Api.GetAsync($"/api/2/search?tenant={c.World.Ids[c.Principal.Tenant]}&text={c.Target}&limit=1000"))
         {
             AppliesTo = NamedTarget,
-            Rule = static (m, p, t) => FoundRule(m, p, t),
+            Rule = static (m, p, t) => ReachRules.Expect(m, p, p.Tenant, Res.Tenant, Op.Read, Dialect.Acronis) is var own && own != Outcome.Allowed
+                ? own : FoundRule(m, p, t, Res.Tenant),
             Check = static (c, body, outcome) => Task.FromResult(Problem(
                 Found(c, body) == (outcome == Outcome.Allowed), $"{outcome}, yet found: {Found(c, body)}: {body}")),
         },
     ];
 
-    /// <summary>Searches and lists by ids from the principal's tenant: found if readable, absent otherwise (no stamps level).</summary>
-    private static Outcome FoundRule(MatrixModel model, Principal principal, string target) =>
-        model.Suspended(principal.Tenant) ? Outcome.Unauthorized
-        : model.StandingOf(principal, target) == Standing.Open ? Outcome.Allowed
-        : Outcome.Absent;
+    /// <summary>
+    /// Searches and lists by ids: found if the rules let the principal read it, absent otherwise (no stamps level).
+    /// A search from the principal's own tenant first needs to read that tenant.
+    /// </summary>
+    private static Outcome FoundRule(MatrixModel model, Principal principal, string target, Res resource) =>
+        ReachRules.Expect(model, principal, target, resource, Op.Read, Dialect.Acronis) switch
+        {
+            Outcome.Unauthorized => Outcome.Unauthorized,
+            Outcome.Allowed => Outcome.Allowed,
+            _ => Outcome.Absent,
+        };
 
     private static bool UserListed(CaseContext c, JsonElement body) =>
         TenantCases.Items(body).Any(i => i.Str("id") == c.World.Users[c.Target]);
