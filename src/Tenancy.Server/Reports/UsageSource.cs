@@ -1,3 +1,5 @@
+using Tenancy.Server.Catalog;
+
 namespace Tenancy.Server.Reports;
 
 /// <summary>
@@ -7,12 +9,11 @@ namespace Tenancy.Server.Reports;
 public sealed record UsageRecord(string TenantId, string UsageName, string? OfferingItem, double Value);
 
 /// <summary>
-/// The one place reports read usage from. Today the store keeps usage per subscription and service level
-/// (usage_current, usage_samples); each record is a tenant's total of one service level over its
-/// subscriptions, with the service level as the usage name. When the store keeps usage per offering item,
-/// only this method changes.
+/// The one place reports read usage from: the one usage store (usage_current, usage_samples), per tenant and
+/// offering item of the catalog, summed over the tenant's subscriptions. Values are in the store's units
+/// (the /api/v2.1 service levels in TiB, as their usage map shows them).
 /// </summary>
-public sealed class UsageSource(Database db)
+public sealed class UsageSource(Database db, ServiceCatalog catalog)
 {
     /// <summary>
     /// The usage of every tenant of the subtree of <paramref name="scope"/>: the current values when
@@ -24,28 +25,37 @@ public sealed class UsageSource(Database db)
         await using var c = await db.OpenAsync(ct);
         if (period is null)
         {
-            var current = await c.QueryAsync<(string TenantId, string UsageName, double Value)>(new CommandDefinition(
-                "SELECT s.tenant_id, u.service_level AS usage_name, SUM(u.consumed) AS value " +
-                "FROM tenants t JOIN subscriptions s ON s.tenant_id = t.id JOIN usage_current u ON u.subscription = s.number " +
-                "WHERE t.path >= @path AND t.path < @upper GROUP BY s.tenant_id, u.service_level",
+            var current = await c.QueryAsync<Row>(new CommandDefinition(
+                "SELECT u.tenant_id, u.application_id, u.offering_item, SUM(u.value) AS value " +
+                "FROM tenants t JOIN usage_current u ON u.tenant_id = t.id " +
+                "WHERE t.path >= @path AND t.path < @upper GROUP BY u.tenant_id, u.application_id, u.offering_item",
                 new { path = scope.Path, upper = TreePath.UpperBound(scope.Path) }, cancellationToken: ct));
-            return [.. current.Select(r => new UsageRecord(r.TenantId, r.UsageName, null, r.Value))];
+            return [.. current.Select(Record)];
         }
 
         var idPath = await TenantArchive.IdPathAsync(db, c, scope, ct);
-        var rows = await c.QueryAsync<(string TenantId, string UsageName, double Value)>(new CommandDefinition(
+        var rows = await c.QueryAsync<Row>(new CommandDefinition(
             "WITH scope AS (SELECT id FROM tenants WHERE path >= @path AND path < @upper " +
             "UNION ALL SELECT id FROM tenant_archive WHERE id_path >= @idPath AND id_path < @idUpper), " +
-            "peaks AS (SELECT sc.id AS tenant_id, h.service_level, MAX(h.consumed) AS peak " +
-            "FROM scope sc JOIN subscriptions s ON s.tenant_id = sc.id JOIN usage_samples h ON h.subscription = s.number " +
-            "WHERE h.sampled_at >= @from AND h.sampled_at < @to GROUP BY sc.id, h.subscription, h.service_level) " +
-            "SELECT tenant_id, service_level AS usage_name, SUM(peak) AS value FROM peaks GROUP BY tenant_id, service_level",
+            "peaks AS (SELECT h.tenant_id, h.application_id, h.offering_item, MAX(h.value) AS peak " +
+            "FROM scope sc JOIN usage_samples h ON h.tenant_id = sc.id " +
+            "WHERE h.sampled_at >= @from AND h.sampled_at < @to GROUP BY h.tenant_id, h.application_id, h.offering_item, h.subscription) " +
+            "SELECT tenant_id, application_id, offering_item, SUM(peak) AS value FROM peaks GROUP BY tenant_id, application_id, offering_item",
             new
             {
                 path = scope.Path, upper = TreePath.UpperBound(scope.Path), idPath, idUpper = TreePath.UpperBound(idPath),
                 from = period.FromMicros, to = period.ToMicros,
             },
             cancellationToken: ct));
-        return [.. rows.Select(r => new UsageRecord(r.TenantId, r.UsageName, null, r.Value))];
+        return [.. rows.Select(Record)];
     }
+
+    /// <summary>The usage name is the catalog's (an item retired from the catalog keeps its own name).</summary>
+    private UsageRecord Record(Row r)
+    {
+        var item = catalog.Find(r.ApplicationId)?.OfferingItems.FirstOrDefault(i => i.Name == r.OfferingItem);
+        return new UsageRecord(r.TenantId, item?.UsageName ?? r.OfferingItem, r.OfferingItem, r.Value);
+    }
+
+    private sealed record Row(string TenantId, string ApplicationId, string OfferingItem, double Value);
 }

@@ -43,4 +43,7 @@ public static class OfferingItemSteps
     public static readonly string[] PerGigabyteItems = ["pg_base_workstations", "pg_base_servers", "pg_base_storage"];
     public static readonly string[] PerWorkloadItems = ["pw_base_workstations", "pw_base_servers", "pw_base_vms", "pw_base_storage"];
     public static readonly string[] StorageItems = ["storage_eu", "storage_us", "egress"];
+
+    /// <summary>The /api/v2.1 service levels as offering items (the last application of the sample).</summary>
+    public static readonly string[] ServiceLevelItems = ["extreme", "premium", "standard", "object"];
 }

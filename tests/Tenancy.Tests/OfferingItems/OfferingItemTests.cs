@@ -21,7 +21,7 @@ public abstract class OfferingItemTests(StorageProvider provider) : ServerTests(
         Spec.AssertValid("offeringItemList", ofRoot);
         Spec.AssertValid("offeringItemList", ofPartner);
         Assert.All(ofRoot.GetProperty("items").EnumerateArray(), i => Assert.Equal(1, i.GetProperty("status").GetInt32()));
-        Assert.Equal([.. PlatformItems, .. PerGigabyteItems, .. PerWorkloadItems, "local_storage", .. StorageItems], ofRoot.Names());
+        Assert.Equal([.. PlatformItems, .. PerGigabyteItems, .. PerWorkloadItems, "local_storage", .. StorageItems, .. ServiceLevelItems], ofRoot.Names());
         Assert.Equal(PlatformItems, await root.OnAsync(partner));
         var storage = (await root.ItemsAsync(rootId))["pg_base_storage"];
         Assert.Equal("infra", storage.Str("type"));
@@ -159,7 +159,7 @@ public abstract class OfferingItemTests(StorageProvider provider) : ServerTests(
         await root.PutItemsAsync(partner, Item("pg_base_storage", 1), Item("pw_base_storage", 1), Item("storage_eu", 1, application: ObjectStorage))
             .ExpectAsync(HttpStatusCode.OK);
 
-        Assert.Equal([.. PlatformItems, .. PerGigabyteItems, "local_storage", .. StorageItems], (await root.ItemsAsync(partner, $"?edition={PerGigabyte}")).Keys);
+        Assert.Equal([.. PlatformItems, .. PerGigabyteItems, "local_storage", .. StorageItems, .. ServiceLevelItems], (await root.ItemsAsync(partner, $"?edition={PerGigabyte}")).Keys);
         Assert.Equal(["pg_base_storage", "pw_base_storage", "storage_eu", "storage_us"], (await root.ItemsAsync(partner, "?usage_names=storage")).Keys);
         Assert.Equal([.. PlatformItems, "pg_base_storage", "pw_base_storage", "storage_eu"], (await root.ItemsAsync(partner, "?status=1")).Keys);
         Assert.Equal(["pg_base_storage", "pw_base_storage"], (await root.ItemsAsync(partner, "?type=infra&infra_uuid=ee978065-8caa-463d-82d7-47006376e7f2")).Keys);

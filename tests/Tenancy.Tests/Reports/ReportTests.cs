@@ -71,6 +71,7 @@ public abstract class ReportTests(StorageProvider provider) : ReportTest(provide
         Assert.Equal("Peaky", item.Str("tenant_name"));
         Assert.Equal("object", item.Str("usage_name"));
         Assert.Equal(7, item.GetProperty("value").GetDouble());
+        Assert.Equal(("object", "File and Object Storage"), (item.Str("offering_item"), item.Str("application_name")));
         foreach (var field in new[] { "application_id", "application_name", "edition", "offering_item", "measurement_unit" })
         {
             Assert.True(item.TryGetProperty(field, out _), $"{field} missing: {item}");

@@ -13,7 +13,7 @@ namespace Tenancy.Tests.Vendor;
 /// </summary>
 public abstract class EditionScriptTests(StorageProvider provider) : ServerTests(provider)
 {
-    private static readonly string[] NoEditionItems = ["local_storage", .. StorageItems];
+    private static readonly string[] NoEditionItems = ["local_storage", .. StorageItems, .. ServiceLevelItems];
 
     [Fact]
     public async Task CreatePartnerTenantAndAssignSpecificEdition()

@@ -71,7 +71,7 @@ public abstract class TenantScriptTests(StorageProvider provider) : ServerTests(
             await s.Api.DeleteAsync($"/api/2/applications/{application}/bindings/tenants/{customer}").ExpectAsync(HttpStatusCode.NoContent);
         }
 
-        Assert.Equal([Platform, Backup, ObjectStorage], ofCustomer.GetProperty("items").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal([Platform, Backup, ObjectStorage, ServiceLevels], ofCustomer.GetProperty("items").EnumerateArray().Select(a => a.GetString()));
         var after = await s.Api.GetAsync($"/api/2/tenants/{customer}/applications").ExpectAsync(HttpStatusCode.OK);
         Assert.Equal([platform], after.GetProperty("items").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal(PlatformItems, await s.Api.OnAsync(customer));
