@@ -57,5 +57,12 @@ public sealed class UsageSource(Database db, ServiceCatalog catalog)
         return new UsageRecord(r.TenantId, item?.UsageName ?? r.OfferingItem, r.OfferingItem, r.Value);
     }
 
-    private sealed record Row(string TenantId, string ApplicationId, string OfferingItem, double Value);
+    /// <summary>Settable properties, not a constructor: SQLite types an aggregate of no rows as a blob.</summary>
+    private sealed class Row
+    {
+        public string TenantId { get; init; } = "";
+        public string ApplicationId { get; init; } = "";
+        public string OfferingItem { get; init; } = "";
+        public double Value { get; init; }
+    }
 }

@@ -69,7 +69,7 @@ public static class BillingAndAuditCases
         {
             c.Before = await ServersAsync(c);
             return await c.Api.PutJsonAsync("/api/2/tenants/usages",
-                new { items = new[] { new { tenant_id = c.Id, offering_item = "servers", usage_value = Interlocked.Increment(ref _values) } } });
+                new { items = new[] { new { tenant_id = c.Id, offering_item = "pg_base_servers", usage_value = Interlocked.Increment(ref _values) } } });
         })
         {
             Rule = UsageRule,
@@ -141,10 +141,10 @@ public static class BillingAndAuditCases
 
     private static string Number(CaseContext c) => c.World.Subscriptions[c.Target];
 
-    /// <summary>The target's own "servers" value as its observer reads it (-1 if it cannot).</summary>
+    /// <summary>The target's own "pg_base_servers" value as its observer reads it (-1 if it cannot).</summary>
     private static async Task<long> ServersAsync(CaseContext c) =>
         await c.ObserveAsync($"/api/2/tenants/{c.Id}/usages?usage_names=servers") is { } usages
-            ? TenantCases.Items(usages).SingleOrDefault(u => u.Str("name") == "servers") is { ValueKind: JsonValueKind.Object } u ? u.Long("value") : 0
+            ? TenantCases.Items(usages).SingleOrDefault(u => u.Str("name") == "pg_base_servers") is { ValueKind: JsonValueKind.Object } u ? u.Long("value") : 0
             : -1;
 
     private static async Task<long> CommitmentsAsync(CaseContext c) =>

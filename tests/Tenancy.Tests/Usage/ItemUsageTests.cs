@@ -167,8 +167,8 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
             new { tenant_id = id, resource_id = "r1", usage_type = "storage", usage_value = 1 },
             new { tenant_id = id, offering_item = "storage_eu", usage_value = 1 },
             new { tenant_id = id, usage_type = "storage", usage_value = 1 },
-            new { tenant_id = id, offering_item = "servers", usage_value = 9 },
-            new { tenant_id = id, offering_item = "servers", usage_value = 8 });
+            new { tenant_id = id, offering_item = "pg_base_servers", usage_value = 9 },
+            new { tenant_id = id, offering_item = "pg_base_servers", usage_value = 8 });
 
         Assert.Equal(("tenant_id", 1002), Fault(answer[0]));
         Assert.Equal(
@@ -179,11 +179,11 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
         Assert.Equal(("offering_item", 400), Fault(items[8]));
         Assert.Equal(0, await SampleCountAsync(outsider));
         Assert.Equal(1, await SampleCountAsync(id));
-        Assert.Equal(9, Usage(await UsagesAsync(root, id), "servers").Long("value"));
+        Assert.Equal(9, Usage(await UsagesAsync(root, id), "pg_base_servers").Long("value"));
 
         // Bodies that cannot be read are refused as a whole.
         var noItems = await root.PutJsonAsync("/api/2/tenants/usages", new { values = 1 }).ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
-        await root.PutJsonAsync("/api/2/tenants/usages", new { items = Enumerable.Repeat(new { tenant_id = id, offering_item = "servers", usage_value = 1 }, 1001) })
+        await root.PutJsonAsync("/api/2/tenants/usages", new { items = Enumerable.Repeat(new { tenant_id = id, offering_item = "pg_base_servers", usage_value = 1 }, 1001) })
             .ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
         var badIds = await root.GetAsync("/api/2/tenants/usages?tenants=nope").ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
         await root.GetAsync("/api/2/tenants/usages").ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
@@ -192,7 +192,7 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
         Assert.Equal("items", noItems.GetProperty("context").Str("field"));
         Assert.Equal("tenants", badIds.GetProperty("context").Str("field"));
         Assert.Equal(1, await SampleCountAsync(id));
-        Assert.Equal(9, Usage(await UsagesAsync(root, id), "servers").Long("value"));
+        Assert.Equal(9, Usage(await UsagesAsync(root, id), "pg_base_servers").Long("value"));
     }
 
     [Fact]
@@ -203,17 +203,17 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
         var partnerAdmin = await root.CreateClientAndLoginAsync(partner.Str("id"));
         var closed = (await partnerAdmin.PostJsonAsync("/api/2/tenants",
             new { name = "closed", kind = "customer", parent_id = partner.Str("id"), ancestral_access = false }).ExpectAsync(HttpStatusCode.Created)).Str("id");
-        await PutAsync(partnerAdmin, new { tenant_id = closed, offering_item = "servers", usage_value = 3 });
+        await PutAsync(partnerAdmin, new { tenant_id = closed, offering_item = "pg_base_servers", usage_value = 3 });
 
         await root.GetAsync($"/api/2/tenants/{closed}/usages").ExpectErrorAsync(HttpStatusCode.Forbidden, 1002);
         await root.GetAsync($"/api/2/usage/tenants/{closed}/rollup").ExpectErrorAsync(HttpStatusCode.Forbidden, 1002);
-        var refused = await PutAsync(root, new { tenant_id = closed, offering_item = "servers", usage_value = 4 });
+        var refused = await PutAsync(root, new { tenant_id = closed, offering_item = "pg_base_servers", usage_value = 4 });
         var seenByRoot = await UsagesAsync(root, partner.Str("id"));
         var seenByParent = await UsagesAsync(partnerAdmin, closed);
 
         Assert.Equal(("tenant_id", 1002), Fault(refused[0]));
-        Assert.Equal((0L, 3L), Values(seenByRoot, "servers"));
-        Assert.Equal((3L, 3L), Values(seenByParent, "servers"));
+        Assert.Equal((0L, 3L), Values(seenByRoot, "pg_base_servers"));
+        Assert.Equal((3L, 3L), Values(seenByParent, "pg_base_servers"));
     }
 
     private static async Task<List<JsonElement>> PutAsync(Api api, params object[] items)

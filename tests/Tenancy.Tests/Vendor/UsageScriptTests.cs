@@ -29,8 +29,8 @@ public abstract class UsageScriptTests(StorageProvider provider) : ServerTests(p
         {
             items = new object[]
             {
-                new { tenant_id = partner, offering_item = "workstations", usage_value = 3 },
-                new { tenant_id = customer, offering_item = "workstations", usage_value = 4 },
+                new { tenant_id = partner, offering_item = "pg_base_workstations", usage_value = 3 },
+                new { tenant_id = customer, offering_item = "pg_base_workstations", usage_value = 4 },
             },
         }).ExpectAsync(HttpStatusCode.OK);
 
@@ -59,7 +59,7 @@ public abstract class UsageScriptTests(StorageProvider provider) : ServerTests(p
         // The script writes the whole answer to tenant_usage_{tenant_id}.json: it is the API document's usage list.
         Assert.Equal(partner, tenantId);
         Spec.AssertValidFull("usageList", usage);
-        var workstations = usage.GetProperty("items").EnumerateArray().Single(u => u.Str("name") == "workstations");
+        var workstations = usage.GetProperty("items").EnumerateArray().Single(u => u.Str("name") == "pg_base_workstations");
         Assert.Equal((3L, 7L, Backup), (workstations.Long("value"), workstations.Long("absolute_value"), workstations.Str("application_id")));
         Assert.Equal(1, workstations.GetProperty("offering_item").GetProperty("status").GetInt32());
 
