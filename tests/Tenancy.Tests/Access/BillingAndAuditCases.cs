@@ -121,9 +121,12 @@ public static class BillingAndAuditCases
             ? Outcome.Absent
             : outcome;
 
-    /// <summary>Without subtree_id the trail is that of the principal's own tenant: refused when it holds no role there that reads it.</summary>
+    /// <summary>
+    /// Without subtree_id the trail is that of the principal's own tenant (a scoped token's: the scoped tenant):
+    /// refused when it holds no role there that reads it.
+    /// </summary>
     private static bool OwnTrailRefused(MatrixModel model, Principal principal) =>
-        ReachRules.Expect(model, principal, principal.Tenant, Res.Audit, Op.Read, Dialect.Acronis) == Outcome.Forbidden;
+        ReachRules.Expect(model, principal, principal.Scope ?? principal.Tenant, Res.Audit, Op.Read, Dialect.Acronis) == Outcome.Forbidden;
 
     private static MatrixCase Audit(string what, Func<CaseContext, string> id) =>
         new($"GET /api/2/audit?target_id= (its {what})", Res.Audit, Op.Read, Dialect.Acronis, HttpStatusCode.OK,

@@ -48,10 +48,13 @@ public static class SearchCases
 
     /// <summary>
     /// Searches and lists by ids: found if the rules let the principal read it, absent otherwise (no stamps level).
-    /// A search from the principal's own tenant first needs to read that tenant.
+    /// A search from the principal's own tenant first needs to read that tenant; a principal whose roles read
+    /// nothing of the kind (a backup_user) is refused.
     /// </summary>
     private static Outcome FoundRule(MatrixModel model, Principal principal, string target, Res resource) =>
-        ReachRules.Expect(model, principal, target, resource, Op.Read, Dialect.Acronis) switch
+        !model.GrantsOf(principal).Any(g => ReachRules.Allows(g.Role, resource, Op.Read)) && !model.Suspended(principal.Tenant)
+            ? Outcome.Forbidden // no role it holds reads any: refused, not an empty list
+            : ReachRules.Expect(model, principal, target, resource, Op.Read, Dialect.Acronis) switch
         {
             Outcome.Unauthorized => Outcome.Unauthorized,
             Outcome.Allowed => Outcome.Allowed,

@@ -76,7 +76,7 @@ public abstract class ItemUsageTests(StorageProvider provider) : BillingTest(pro
         var batch = await root.GetAsync($"/api/2/tenants/usages?tenants={tree.UnitId},{tree.PartnerId}&usage_names=workstations,servers")
             .ExpectAsync(HttpStatusCode.OK);
         Spec.AssertValidFull("batchUsageList", batch);
-        var advanced = await root.GetAsync($"/api/2/tenants/{tree.PartnerId}/usages?editions=advanced").ExpectAsync(HttpStatusCode.OK);
+        var advanced = await root.GetAsync($"/api/2/tenants/{tree.PartnerId}/usages?editions={PerWorkload}").ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal((1L, 7L), Values(partner, "pg_base_workstations"));
         Assert.Equal((2L, 6L), Values(customer, "pg_base_workstations"));
