@@ -28,7 +28,8 @@ public abstract class BasicUserAuthTests(StorageProvider provider) : ServerTests
     public async Task AUsersLoginAndPassword_ReadUsersMe_AndCreateAnApiClient()
     {
         var (root, tree) = await Server.RootWithSubtreeAsync();
-        var user = await UserWithPasswordAsync(root, tree.CustomerId);
+        // A partner's admin, as the vendor's create_api_client.py expects (a company admin makes viewer clients only).
+        var user = await UserWithPasswordAsync(root, tree.PartnerId);
         using var basic = Server.WithBasic(user.Str("login"), People.Password);
 
         var me = await basic.GetAsync("/api/2/users/me", TestContext.Current.CancellationToken).ExpectAsync(HttpStatusCode.OK);
@@ -38,8 +39,8 @@ public abstract class BasicUserAuthTests(StorageProvider provider) : ServerTests
             data = new { client_name = "Python.Client" },
         }), TestContext.Current.CancellationToken).ExpectAsync(HttpStatusCode.Created);
 
-        Assert.Equal((user.Str("id"), tree.CustomerId), (me.Str("id"), me.Str("tenant_id")));
-        Assert.Equal(tree.CustomerId, client.Str("tenant_id"));
+        Assert.Equal((user.Str("id"), tree.PartnerId), (me.Str("id"), me.Str("tenant_id")));
+        Assert.Equal(tree.PartnerId, client.Str("tenant_id"));
         var made = (await root.GetAsync($"/api/2/audit?target_id={client.Str("client_id")}").ExpectAsync(HttpStatusCode.OK))
             .GetProperty("items").EnumerateArray().Single();
         Assert.Equal(("user", user.Str("id")), (made.GetProperty("actor").Str("type"), made.GetProperty("actor").Str("id")));
