@@ -77,6 +77,7 @@ builder.Services.AddHostedService<ActivationSender>();
 builder.Services.AddTenancyAuth(builder.Configuration);
 builder.Services.AddTenancyRateLimits(builder.Configuration);
 builder.Services.AddTenancyOpenApi();
+builder.Services.AddTenancyHealth();
 
 var app = builder.Build();
 try
@@ -102,7 +103,12 @@ await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync();
 
 app.UseHttpLogging();
 app.UseSecurityHeaders();
-app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = Faults.HandleAsync });
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    ExceptionHandler = Faults.HandleAsync,
+    // An unavailable store is logged once, as a warning, by Faults; only bugs are logged as unhandled errors.
+    SuppressDiagnosticsCallback = c => Faults.IsExpected(c.Exception),
+});
 app.UseStatusCodePages(Faults.StatusCodeAsync);
 app.UseRequestLimits();
 app.UseAuthentication();

@@ -66,7 +66,18 @@ public static class AuthSetup
                     }
 
                     var resolver = ctx.HttpContext.RequestServices.GetRequiredService<CallerResolver>();
-                    var caller = await resolver.ResolveAsync(subject, ctx.HttpContext.RequestAborted);
+                    Result<Caller> caller;
+                    try
+                    {
+                        caller = await resolver.ResolveAsync(subject, ctx.HttpContext.RequestAborted);
+                    }
+                    catch (Exception e) when (Database.IsUnavailable(e))
+                    {
+                        // Not a bad token: the store could not say. The challenge answers 503 (below).
+                        ctx.Fail(e);
+                        return;
+                    }
+
                     if (caller.IsOk)
                     {
                         ctx.Principal = new ClaimsPrincipal(new CallerIdentity(caller.Value.In(ctx.HttpContext), (ClaimsIdentity)ctx.Principal!.Identity!));
@@ -79,6 +90,12 @@ public static class AuthSetup
                 OnChallenge = async ctx =>
                 {
                     ctx.HandleResponse();
+                    if (ctx.AuthenticateFailure is { } failure && Database.IsUnavailable(failure))
+                    {
+                        await Faults.UnavailableAsync(ctx.HttpContext, failure);
+                        return;
+                    }
+
                     var message = ctx.AuthenticateFailure switch
                     {
                         null => "A bearer token is required: Authorization: Bearer <access_token>.",

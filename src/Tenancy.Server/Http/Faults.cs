@@ -9,14 +9,14 @@ public static class Faults
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tenancy.Faults");
-        Error error;
         if (exception is not null && Database.IsUnavailable(exception))
         {
-            log.LogWarning("Store unavailable on {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
-            error = new Unavailable("The store is unavailable; retry shortly.");
-            context.Response.Headers.RetryAfter = "1";
+            await UnavailableAsync(context, exception);
+            return;
         }
-        else if (exception is not null && Database.IsUnstorableText(exception))
+
+        Error error;
+        if (exception is not null && Database.IsUnstorableText(exception))
         {
             // Text the store cannot hold (a NUL character in a query parameter or form field): the client's input.
             error = new Invalid("request", "The request contains characters that cannot be stored (NUL).");
@@ -35,6 +35,27 @@ public static class Faults
 
         await Dialect.WriteAsync(context, error);
     }
+
+    /// <summary>
+    /// The store is unavailable (<see cref="Database.IsUnavailable"/>): 503 with Retry-After in the request's
+    /// dialect, one warning in the log (no stack trace: it is not a bug), and the connection pool reset so
+    /// the next request finds the current primary.
+    /// </summary>
+    public static async Task UnavailableAsync(HttpContext context, Exception exception)
+    {
+        context.RequestServices.GetRequiredService<Database>().Unavailable(exception);
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tenancy.Faults").LogWarning(
+            "Store unavailable on {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, Reason(exception));
+        context.Response.Headers.RetryAfter = "1";
+        await Dialect.WriteAsync(context, new Unavailable("The store is unavailable; retry shortly."));
+    }
+
+    /// <summary>True for the faults <see cref="HandleAsync"/> answers itself: the middleware need not log them as unhandled.</summary>
+    public static bool IsExpected(Exception exception) => Database.IsUnavailable(exception);
+
+    /// <summary>The innermost message: what the driver saw, in one line.</summary>
+    private static string Reason(Exception exception) =>
+        exception.InnerException is { } inner && exception is not AggregateException ? Reason(inner) : exception.Message;
 
     /// <summary>Gives body-less error statuses (unknown route, wrong method, failed binding) the dialect's envelope.</summary>
     public static async Task StatusCodeAsync(StatusCodeContext status)

@@ -67,9 +67,13 @@ public sealed class ReportWorker(
             {
                 await RunOnceAsync(stoppingToken);
             }
+            catch (Exception e) when (e is not OperationCanceledException && Database.IsUnavailable(e))
+            {
+                // The store may be away for a while (a restart, a failover); the work stays pending and is retried.
+                log.LogWarning("Producing reports: the store is unavailable ({Reason}); retrying in {Interval}", e.Message, options.Value.PollInterval);
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The store may be away for a while; the work stays pending and is retried on the next round.
                 log.LogError(e, "Producing reports failed; retrying in {Interval}", options.Value.PollInterval);
             }
 

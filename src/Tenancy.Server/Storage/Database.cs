@@ -18,7 +18,7 @@ public enum StorageProvider
 /// </summary>
 public sealed class Database : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource? _postgres;
+    private readonly PostgresConnections? _postgres;
 
     static Database()
     {
@@ -53,7 +53,7 @@ public sealed class Database : IAsyncDisposable
             }
 
             ConnectionString = npgsql.ConnectionString;
-            _postgres = NpgsqlDataSource.Create(ConnectionString);
+            _postgres = new PostgresConnections(NpgsqlDataSource.Create(ConnectionString));
             DataDirectory = Path.Combine(root, "data");
             return;
         }
@@ -85,11 +85,15 @@ public sealed class Database : IAsyncDisposable
     /// <summary>The folder of the database file (SQLite) or ./data: where first-start credentials are written.</summary>
     public string DataDirectory { get; }
 
+    /// <summary>
+    /// An open connection. On PostgreSQL a failed open is retried briefly (nothing was sent yet), then
+    /// reported as <see cref="StoreUnavailableException"/>.
+    /// </summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
         if (_postgres is not null)
         {
-            return await _postgres.OpenConnectionAsync(ct);
+            return await _postgres.OpenAsync(ct);
         }
 
         var connection = new SqliteConnection(ConnectionString);
@@ -141,19 +145,45 @@ public sealed class Database : IAsyncDisposable
         _ => ex.InnerException is not null && IsUnstorableText(ex.InnerException),
     };
 
-    /// <summary>True when <paramref name="ex"/> means the store cannot be reached or is overloaded (retryable).</summary>
+    /// <summary>
+    /// True when <paramref name="ex"/> means the store cannot serve now but may shortly: it cannot be reached
+    /// (no host, connection refused, a broken or dead pooled connection, a timeout), it is shutting down
+    /// or starting, it is a standby or a demoted primary (read-only), or it is overloaded. The one place
+    /// that decides 503 (with Retry-After) rather than 500.
+    /// </summary>
     public static bool IsUnavailable(Exception ex) => ex switch
     {
+        StoreUnavailableException => true,
         // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN
         SqliteException { SqliteErrorCode: 5 or 6 or 10 or 13 or 14 } => true,
-        // Connection failures, server shutting down or starting, too many connections.
+        // Class 08 connection exceptions, class 53 insufficient resources (too many connections, disk full),
+        // class 57P operator intervention (shutting down, crashing, starting: cannot connect now), and a
+        // write on a read-only server (a standby, or a primary demoted during a failover).
         PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || p.SqlState.StartsWith("53", StringComparison.Ordinal)
             || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
-                or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
-        NpgsqlException n => n.IsTransient,
+                or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.ReadOnlySqlTransaction,
+        // A network error or timeout on an open connection (the server died under it).
+        NpgsqlException { IsTransient: true } => true,
+        AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsUnavailable),
         TimeoutException => true,
         _ => ex.InnerException is not null && IsUnavailable(ex.InnerException),
     };
+
+    /// <summary>
+    /// Reacts to a fault that <see cref="IsUnavailable"/> recognised: on PostgreSQL, forgets idle pooled
+    /// connections and what is known of each host, so the next open finds the current primary.
+    /// </summary>
+    public void Unavailable(Exception ex)
+    {
+        if (IsUnavailable(ex))
+        {
+            ForgetHosts();
+        }
+    }
+
+    /// <summary>PostgreSQL: drops idle pooled connections and the hosts' cached states (see <see cref="PostgresConnections.Reset"/>).</summary>
+    public void ForgetHosts() => _postgres?.Reset();
 
     public async ValueTask DisposeAsync()
     {

@@ -8,6 +8,9 @@ public sealed class LogCapture : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
+    /// <summary>The entries logged at Error or Critical, in the same form.</summary>
+    public ConcurrentQueue<string> Errors { get; } = new();
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()
@@ -21,7 +24,14 @@ public sealed class LogCapture : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            capture.Lines.Enqueue($"{category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var line = $"{category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}";
+            capture.Lines.Enqueue(line);
+            if (logLevel >= LogLevel.Error)
+            {
+                capture.Errors.Enqueue(line);
+            }
+        }
     }
 }

@@ -21,18 +21,28 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public static async Task<PostgresCluster> StartAsync(bool durable)
     {
-        var parent = Directory.CreateTempSubdirectory("tenancy-pg-");
-        // The server runs as the postgres user, which must be able to enter the folder.
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(parent.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
-
-        var dir = Path.Combine(parent.FullName, "cluster");
+        var dir = NewDirectory();
         var output = await RunAsync("start", dir, durable ? "durable" : "");
         return new PostgresCluster(dir, output.Trim().Split('\n')[^1]);
     }
+
+    /// <summary>
+    /// A streaming hot standby of this (durable) cluster, on a port of its own; synchronous: this cluster
+    /// waits for it at every commit. Its <see cref="AdminConnectionString"/> names both servers, this one
+    /// first, with Target Session Attributes=read-write.
+    /// </summary>
+    public async Task<PostgresCluster> StartStandbyAsync(bool synchronous)
+    {
+        var dir = NewDirectory();
+        var output = await RunAsync("replica", dir, _directory, synchronous ? "sync" : "");
+        return new PostgresCluster(dir, output.Trim().Split('\n')[^1]);
+    }
+
+    /// <summary>kill -9 of the postmaster: the server is gone at once, as in a crash of its machine.</summary>
+    public Task KillAsync() => RunAsync("kill", _directory);
+
+    /// <summary>Promotes a standby; returns once it accepts writes.</summary>
+    public Task PromoteAsync() => RunAsync("promote", _directory);
 
     /// <summary>Stops the cluster (immediate = as in a crash), keeps it down a while, starts it again.</summary>
     public Task RestartAsync(string mode, TimeSpan down) =>
@@ -42,6 +52,19 @@ public sealed class PostgresCluster : IAsyncDisposable
     {
         await RunAsync("stop", _directory);
         Directory.Delete(Path.GetDirectoryName(_directory)!, recursive: true);
+    }
+
+    private static string NewDirectory()
+    {
+        var parent = Directory.CreateTempSubdirectory("tenancy-pg-");
+        // The server runs as the postgres user, which must be able to enter the folder.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(parent.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        return Path.Combine(parent.FullName, "cluster");
     }
 
     private static async Task<string> RunAsync(params string[] args)
