@@ -7,7 +7,7 @@ namespace Tenancy.Server.Storage;
 /// PostgreSQL connections through one Npgsql data source (several hosts when the connection string lists
 /// them), and the way over a failover without a restart:
 /// <list type="bullet">
-/// <item>An open that fails is retried a few times within about a second: nothing was sent yet, so any
+/// <item>An open that fails is retried a few times within <see cref="RetryBudget"/>: nothing was sent yet, so any
 /// request may retry it. A statement that failed is never retried here (a write whose outcome is unknown
 /// is answered 503 and left to the client).</item>
 /// <item>On a fault, idle pooled connections (likely dead) are dropped and the hosts' cached states
@@ -17,9 +17,12 @@ namespace Tenancy.Server.Storage;
 /// </summary>
 public sealed class PostgresConnections(NpgsqlDataSource source) : IAsyncDisposable
 {
-    /// <summary>The pauses between attempts to open: about a second in all.</summary>
+    /// <summary>The pauses between attempts to open.</summary>
     private static readonly TimeSpan[] Pauses =
-        [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(500)];
+        [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400)];
+
+    /// <summary>No new attempt starts past this (an attempt that waits out a connect Timeout is not repeated).</summary>
+    public static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(1);
 
     /// <summary>Resets closer together than this are skipped: many requests fail at once during a failover.</summary>
     public static readonly TimeSpan ResetInterval = TimeSpan.FromMilliseconds(200);
@@ -28,6 +31,7 @@ public sealed class PostgresConnections(NpgsqlDataSource source) : IAsyncDisposa
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
+        var started = Environment.TickCount64;
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -37,7 +41,7 @@ public sealed class PostgresConnections(NpgsqlDataSource source) : IAsyncDisposa
             catch (NpgsqlException e) when (IsOpenFault(e))
             {
                 Reset();
-                if (attempt == Pauses.Length)
+                if (attempt == Pauses.Length || Environment.TickCount64 - started + Pauses[attempt].TotalMilliseconds > RetryBudget.TotalMilliseconds)
                 {
                     throw new StoreUnavailableException(e);
                 }

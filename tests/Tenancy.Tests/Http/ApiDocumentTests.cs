@@ -43,7 +43,7 @@ public sealed class ApiDocumentTests(Providers.SqliteServer fixture, ITestOutput
     /// <summary>The OAuth endpoints take forms; the identity documents, logout and the health check are open to all and answer no 4xx.</summary>
     private static readonly string[] Forms = ["/api/2/idp/token", "/api/2/idp/introspect_token", "/api/2/idp/revoke_token"];
 
-    private static readonly string[] Open = ["/.well-known/openid-configuration", "/api/2/idp/keys", "/api/2/idp/logout", "/healthz"];
+    private static readonly string[] Open = ["/.well-known/openid-configuration", "/api/2/idp/keys", "/api/2/idp/logout", "/healthz", "/healthz/live", "/healthz/ready"];
 
     /// <summary>POSTs that take no body: the action is the address.</summary>
     private static readonly string[] BodyLess = ["/api/2/clients/{client_id}/secret", "/api/2/applications/{application_id}/bindings/tenants/{tenant_id}", "/api/2/users/{user_id}/send-activation-email"];
