@@ -1,4 +1,4 @@
--- Reference: GET /healthz, one store round trip (SELECT 1) without authentication.
+-- Reference: GET /healthz, one store round trip (the readiness probe) without authentication.
 package.path = os.getenv("BENCH_WRK") .. "/?.lua;" .. package.path
 local common = require("common")
 
