@@ -4,6 +4,7 @@ using Tenancy.Server.Activation;
 using Tenancy.Server.Bench;
 using Tenancy.Server.Catalog;
 using Tenancy.Server.Clients;
+using Tenancy.Server.Demo;
 using Tenancy.Server.Nse;
 using Tenancy.Server.OfferingItems;
 using Tenancy.Server.Pricing;
@@ -31,6 +32,7 @@ builder.Services.Configure<CatalogOptions>(builder.Configuration.GetSection(Cata
 builder.Services.AddSingleton(sp => CatalogFile.Load(sp.GetRequiredService<IOptions<CatalogOptions>>().Value, AppContext.BaseDirectory));
 builder.Services.AddSingleton<Database>();
 builder.Services.AddSingleton<StoreInitializer>();
+builder.Services.AddSingleton<DemoSeed>();
 builder.Services.AddSingleton<TenantStore>();
 builder.Services.AddSingleton<TenantWriter>();
 builder.Services.AddSingleton<TenantService>();
@@ -100,6 +102,13 @@ if (args.FirstOrDefault() == "migrate")
 }
 
 await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync();
+
+if (args.FirstOrDefault() == "demo")
+{
+    // `Tenancy.Server demo`: fill an empty store with a small example tree (docs/deployment.md), then exit.
+    Environment.ExitCode = await app.Services.GetRequiredService<DemoSeed>().RunAsync(Console.Out);
+    return;
+}
 
 app.UseHttpLogging();
 app.UseSecurityHeaders();

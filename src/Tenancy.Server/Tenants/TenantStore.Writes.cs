@@ -151,10 +151,18 @@ public sealed partial class TenantStore
         await using var c = await db.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         var args = new { seq = tenant.Seq, expectedVersion, path = tenant.Path, upper = TreePath.UpperBound(tenant.Path) };
+        var match = "FROM tenants WHERE seq = @seq" + (expectedVersion is null ? "" : " AND version = @expectedVersion") + condition;
+        if (db.Provider == StorageProvider.Postgres
+            && await c.ExecuteScalarAsync<long?>(new CommandDefinition($"SELECT seq {match} FOR UPDATE", args, tx, cancellationToken: ct)) is null)
+        {
+            // The row is checked and locked before the subtree is archived (which takes a while on a large
+            // subtree): a writer committing meanwhile would otherwise fail the delete at its very end, every
+            // time a steady writer is at work. SQLite's write transaction holds the whole store already.
+            return false;
+        }
+
         await TenantArchive.WriteAsync(db, c, tx, tenant, deletedAt, ct);
-        var n = await c.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM tenants WHERE seq = @seq" + (expectedVersion is null ? "" : " AND version = @expectedVersion") + condition,
-            args, tx, cancellationToken: ct));
+        var n = await c.ExecuteAsync(new CommandDefinition("DELETE " + match, args, tx, cancellationToken: ct));
         if (n == 0)
         {
             return false;
