@@ -3,7 +3,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Tenancy.Tests.WebConsole;
 
-/// <summary>The web console in Chromium: lifecycle actions from a tenant's page: the preview first, the confirmation, the change, and conflicts.</summary>
+/// <summary>
+/// Lifecycle actions from a tenant's page in Chromium: the server's preview first, then a confirmation
+/// that names the tenant, then the change (seen through the API), and version conflicts.
+/// </summary>
 public sealed class ConsoleLifecycleTests(BrowserFixture browser) : ConsoleTest(browser)
 {
     [Fact]

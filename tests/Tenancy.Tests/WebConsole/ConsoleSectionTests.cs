@@ -4,7 +4,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Tenancy.Tests.WebConsole;
 
-/// <summary>The web console in Chromium: the sections of a tenant's page: API clients, usage chart, users, audit trail, reports; the events screen.</summary>
+/// <summary>
+/// The sections of a tenant's page in Chromium: API clients (the secret once), the usage chart over seeded
+/// samples, users, the audit trail, a report created and downloaded; and the events screen.
+/// </summary>
 public sealed class ConsoleSectionTests(BrowserFixture browser) : ConsoleTest(browser)
 {
     [Fact]

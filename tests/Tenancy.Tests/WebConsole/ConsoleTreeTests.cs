@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Tenancy.Tests.WebConsole;
 
-/// <summary>The web console in Chromium: sign-in and sign-out, the tenant tree with its states and paging, search, the session ending, a narrow window.</summary>
+/// <summary>The console's way in and its tree in Chromium: sign-in, sign-out, states, paging, search, a narrow window.</summary>
 public sealed class ConsoleTreeTests(BrowserFixture browser) : ConsoleTest(browser)
 {
     [Fact]
