@@ -13,6 +13,7 @@ using Tenancy.Server.Sessions;
 using Tenancy.Server.Search;
 using Tenancy.Server.Usage;
 using Tenancy.Server.Users;
+using Tenancy.Server.WebConsole;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -126,6 +127,7 @@ app.UseTenancyRateLimits();
 app.UseAuthorization();
 
 app.MapApiDocs();
+app.MapConsole();
 app.MapHealth();
 app.MapIdp();
 app.MapSessions();

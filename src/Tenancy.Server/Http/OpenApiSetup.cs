@@ -62,12 +62,11 @@ public static class OpenApiSetup
                 OpenApiOperations.OptionalOf(type.Type) is null ? OpenApiOptions.CreateDefaultSchemaReferenceId(type) : null;
         });
 
-    /// <summary>The document at /openapi/v1.json, its reference page at /docs, and / leading there.</summary>
+    /// <summary>The document at /openapi/v1.json, its reference page at /docs.</summary>
     public static WebApplication MapApiDocs(this WebApplication app)
     {
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", ConfigureReference);
-        app.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
         return app;
     }
 

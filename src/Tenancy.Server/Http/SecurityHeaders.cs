@@ -30,7 +30,9 @@ public static class SecurityHeaders
             // A page served by Tenancy (the activation page) sets its own, as strict as it can be.
             if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
             {
-                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs") ? DocsPolicy : ApiPolicy;
+                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs") ? DocsPolicy
+                    : context.Request.Path.StartsWithSegments(WebConsole.ConsolePages.Path) ? WebConsole.ConsolePages.Policy
+                    : ApiPolicy;
             }
 
             if (!context.Request.Path.StartsWithSegments("/docs") && string.IsNullOrEmpty(headers.CacheControl))

@@ -117,7 +117,7 @@ public sealed class ApiDocumentTests(Providers.SqliteServer fixture, ITestOutput
     }
 
     [Fact]
-    public async Task TheRoot_RedirectsToTheReferencePage()
+    public async Task TheRoot_RedirectsToTheConsole()
     {
         // The test server is a real Kestrel: a client of its own, so that the redirect is seen and not followed.
         using var handler = new SocketsHttpHandler { AllowAutoRedirect = false };
@@ -126,7 +126,7 @@ public sealed class ApiDocumentTests(Providers.SqliteServer fixture, ITestOutput
         using var response = await http.GetAsync("/", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Found, response.StatusCode);
-        Assert.Equal("/docs", response.Headers.Location?.OriginalString);
+        Assert.Equal("/console", response.Headers.Location?.OriginalString);
     }
 
     [Fact]
