@@ -101,21 +101,14 @@ public static class ConsolePage
         Assert.True(bad.Count == 0, $"axe-core found on the {screen}:\n{string.Join("\n", bad)}");
     }
 
-    /// <summary>Saves a screenshot under docs/screenshots/ of the repository (shown in the README).</summary>
+    /// <summary>
+    /// Saves a screenshot in the directory named by TENANCY_SCREENSHOTS (docs/console.md: how the README's
+    /// pictures are refreshed), else next to the test assembly, so a test run leaves the checkout as it was.
+    /// </summary>
     public static async Task ScreenshotAsync(this IPage page, string name)
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Tenancy.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        if (directory is null)
-        {
-            return;
-        }
-
-        var target = Path.Combine(directory.FullName, "docs", "screenshots");
+        var configured = Environment.GetEnvironmentVariable("TENANCY_SCREENSHOTS");
+        var target = string.IsNullOrEmpty(configured) ? Path.Combine(AppContext.BaseDirectory, "screenshots") : configured;
         Directory.CreateDirectory(target);
         await page.ScreenshotAsync(new() { Path = Path.Combine(target, name), FullPage = false });
     }
