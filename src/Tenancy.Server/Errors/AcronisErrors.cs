@@ -35,6 +35,9 @@ public static class AcronisErrors
         var (status, code, message, context) = error switch
         {
             VersionConflict v => (409, VersionMismatch, "Version mismatch.", Ctx(("current_version", v.CurrentVersion))),
+            PreconditionFailed p => (412, 412, "Precondition failed.", Ctx(("current_version", p.CurrentVersion))),
+            KeyReused => (422, 422, "Idempotency key reused with another request.", Ctx()),
+            KeyConflict => (409, 409, "Idempotency key conflict.", Ctx()),
             Forbidden => (403, AccessDenied, "Access denied.", Ctx()),
             NotFound => (404, NotFoundCode, "Not found.", Ctx()),
             Unauthenticated => (401, 401, "Unauthorized.", Ctx()),

@@ -11,9 +11,20 @@ public static class NseErrors
 {
     public static JsonHttpResult<NseErrorBody> ToResult(Error error)
     {
-        var (status, sentence) = error switch
+        var (status, sentence) = Describe(error);
+        // A version conflict tells the current version, as on /api/2 (and lets If-Match turn it into a 412).
+        var result = error is VersionConflict v ? new Dictionary<string, object?> { ["current_version"] = v.CurrentVersion } : Empty;
+        return TypedResults.Json(new NseErrorBody(new NseStatus(sentence, error.Message, status), result), statusCode: status);
+    }
+
+    /// <summary>The HTTP status (also status.code) and the user message of an error.</summary>
+    public static (int Status, string Sentence) Describe(Error error) =>
+        error switch
         {
             VersionConflict => (409, "The record was changed by someone else; fetch it and try again."),
+            PreconditionFailed => (412, "The record was changed by someone else (If-Match); fetch it and try again."),
+            KeyReused => (422, "This Idempotency-Key was used with another request."),
+            KeyConflict => (409, "This Idempotency-Key cannot be answered again now."),
             Forbidden => (403, "You are not allowed to access this record."),
             NotFound => (404, "The record was not found."),
             Unauthenticated => (401, "Authentication is required."),
@@ -31,9 +42,6 @@ public static class NseErrors
             Unavailable => (503, "The service is temporarily unavailable."),
             _ => (500, "Internal error."),
         };
-
-        return TypedResults.Json(new NseErrorBody(new NseStatus(sentence, error.Message, status), Empty), statusCode: status);
-    }
 
     private static readonly Dictionary<string, object?> Empty = [];
 }

@@ -102,8 +102,10 @@ public sealed record TenantCreateRequest : JsonRequest<TenantCreateRequest>
 
 /// <summary>PUT /api/2/tenants/{id}: a partial update quoting the current version; absent fields stay as they are.</summary>
 [RequestExample("""{"enabled": false, "version": 3}""")]
-public sealed record TenantUpdateRequest : JsonRequest<TenantUpdateRequest>
+public sealed record TenantUpdateRequest : JsonRequest<TenantUpdateRequest>, IQuotesVersion<TenantUpdateRequest>
 {
+    public TenantUpdateRequest WithVersion(long version) => this with { Version = version };
+
     public long? Version { get; init; }
     public Optional<string> Name { get; init; }
     public Optional<string> Kind { get; init; }
@@ -124,7 +126,7 @@ public sealed record TenantUpdateRequest : JsonRequest<TenantUpdateRequest>
     public Optional<string?> Description { get; init; }
 
     protected override Invalid? Validate() =>
-        Version is null ? new Invalid("version", "version is required: quote the tenant's current version.") : null;
+        Version is null ? new Invalid("version", "version is required: quote the tenant's current version (in the body or If-Match).") : null;
 
     public TenantChanges ToChanges() => new()
     {

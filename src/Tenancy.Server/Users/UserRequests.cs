@@ -26,8 +26,10 @@ public sealed record UserCreateRequest : JsonRequest<UserCreateRequest>
 
 /// <summary>PUT /api/2/users/{id}: a partial update quoting the current version.</summary>
 [RequestExample("""{"enabled": false, "version": 2}""")]
-public sealed record UserUpdateRequest : JsonRequest<UserUpdateRequest>
+public sealed record UserUpdateRequest : JsonRequest<UserUpdateRequest>, IQuotesVersion<UserUpdateRequest>
 {
+    public UserUpdateRequest WithVersion(long version) => this with { Version = version };
+
     public long? Version { get; init; }
     public Optional<string> Login { get; init; }
     public ContactRequest? Contact { get; init; }
@@ -38,7 +40,7 @@ public sealed record UserUpdateRequest : JsonRequest<UserUpdateRequest>
     public Optional<IReadOnlyList<string>> Notifications { get; init; }
 
     protected override Invalid? Validate() =>
-        Version is null ? new Invalid("version", "version is required: quote the user's current version.") : null;
+        Version is null ? new Invalid("version", "version is required: quote the user's current version (in the body or If-Match).") : null;
 
     public UserChanges ToChanges() => new(
         Login, Contact is null ? default : Optional<Contact>.Of(Contact.ToContact()), Enabled, Role, Language, ExternalId, Notifications);
