@@ -66,9 +66,11 @@ public sealed class ImpactStore(Database db, TimeProvider clock)
     private string Where(ImpactScope scope)
     {
         const string subtree = "d.path >= @path AND d.path < @upper";
-        // Whether a disabled tenant lies on d's path (d itself included), optionally other than the target.
-        string DisabledOnPath(string extra) =>
-            $"EXISTS (SELECT 1 FROM tenants x WHERE x.seq IN ({db.PathSeqs("d.path")}) AND NOT x.enabled{extra})";
+        // Whether a disabled tenant lies on d's path (d itself included), optionally other than the target: the
+        // keys on the path drive the lookup by primary key (on PostgreSQL as an array, which the index takes).
+        string DisabledOnPath(string extra) => db.Provider == StorageProvider.Postgres
+            ? $"EXISTS (SELECT 1 FROM tenants x WHERE x.seq = ANY(string_to_array(trim(both '/' from d.path), '/')::bigint[]) AND NOT x.enabled{extra})"
+            : $"EXISTS (SELECT 1 FROM tenants x WHERE x.seq IN ({db.PathSeqs("d.path")}) AND NOT x.enabled{extra})";
         return scope switch
         {
             ImpactScope.Tenant => "d.seq = @seq",

@@ -31,8 +31,8 @@ public static class DryRunCases
         {
             Prepare = static (w, t) => VictimTenantAsync(w, t),
             Rule = DryRule(Op.Delete, Dialect.Acronis),
-            Check = static (c, body, _) => ReportedAsync(c, body, Op.Delete, Dialect.Acronis, "delete", c.Victim.Node!, $"/api/2/tenants/{c.Victim.Id}", c.Victim.Version),
-            Unchanged = static async c => Problem(await c.VersionAsync($"/api/2/tenants/{c.Victim.Id}") == c.Victim.Version, "refused, yet changed or gone"),
+            Check = static (c, body, _) => ThenRemoveVictimAsync(c, ReportedAsync(c, body, Op.Delete, Dialect.Acronis, "delete", c.Victim.Node!, $"/api/2/tenants/{c.Victim.Id}", c.Victim.Version)),
+            Unchanged = static c => ThenRemoveVictimAsync(c, VictimUnchangedAsync(c)),
         },
         new("DELETE /api/2/tenants/{id}?dry_run=true (itself, enabled)", Res.Tenant, Op.Delete, Dialect.Acronis, HttpStatusCode.OK, async c =>
             await c.Api.DeleteAsync($"/api/2/tenants/{c.Id}?version={c.Before = await c.VersionAsync($"/api/2/tenants/{c.Id}")}&dry_run=true"))
@@ -58,8 +58,8 @@ public static class DryRunCases
         {
             Prepare = static (w, t) => VictimTenantAsync(w, t),
             Rule = DryRule(Op.Delete, Dialect.Nse),
-            Check = static (c, body, _) => ReportedAsync(c, body.GetProperty("result"), Op.Delete, Dialect.Nse, "delete", c.Victim.Node!, $"/api/2/tenants/{c.Victim.Id}", c.Victim.Version),
-            Unchanged = static async c => Problem(await c.VersionAsync($"/api/2/tenants/{c.Victim.Id}") == c.Victim.Version, "refused, yet changed or gone"),
+            Check = static (c, body, _) => ThenRemoveVictimAsync(c, ReportedAsync(c, body.GetProperty("result"), Op.Delete, Dialect.Nse, "delete", c.Victim.Node!, $"/api/2/tenants/{c.Victim.Id}", c.Victim.Version)),
+            Unchanged = static c => ThenRemoveVictimAsync(c, VictimUnchangedAsync(c)),
         },
     ];
 
@@ -82,6 +82,17 @@ public static class DryRunCases
             : null;
         var now = await c.VersionAsync(tenantPath);
         return problem ?? Problem(now == (version ?? c.Before), $"a dry run changed the tenant (version {now})");
+    }
+
+    private static async Task<string?> VictimUnchangedAsync(CaseContext c) =>
+        Problem(await c.VersionAsync($"/api/2/tenants/{c.Victim.Id}") == c.Victim.Version, "refused, yet changed or gone");
+
+    /// <summary>A dry run leaves its victim in place: its keeper terminates it, so the tree stays the size the other cases expect.</summary>
+    private static async Task<string?> ThenRemoveVictimAsync(CaseContext c, Task<string?> check)
+    {
+        var problem = await check;
+        using var removed = await c.World.KeeperOf(c.Target).DeleteAsync($"/api/2/tenants/{c.Victim.Id}?version={c.Victim.Version}");
+        return problem ?? Problem(removed.StatusCode == HttpStatusCode.NoContent, $"the victim could not be removed: {(int)removed.StatusCode}");
     }
 
     private static async Task<Victim> VictimTenantAsync(MatrixWorld world, string target)
