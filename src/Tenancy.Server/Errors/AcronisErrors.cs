@@ -2,7 +2,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Tenancy.Server.Errors;
 
 /// <summary>The /api/2 error envelope: {"error": {"code", "message", "details": {"info"}, "domain", "context"}}.</summary>
-public sealed record AcronisErrorBody(AcronisError Error);
+public sealed record AcronisErrorBody(AcronisError Error)
+{
+    /// <summary>The core error this answers (not sent): lets the precondition filter tell a version conflict.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Error? Cause { get; init; }
+}
 
 public sealed record AcronisError(
     int Code, string Message, AcronisErrorDetails Details, string Domain, IReadOnlyDictionary<string, object?> Context);
@@ -60,7 +65,7 @@ public static class AcronisErrors
             _ => (500, 500, "Internal error.", Ctx()),
         };
 
-        return (status, new AcronisErrorBody(new AcronisError(code, message, new AcronisErrorDetails(error.Message), Domain, context)));
+        return (status, new AcronisErrorBody(new AcronisError(code, message, new AcronisErrorDetails(error.Message), Domain, context)) { Cause = error });
     }
 
     private static Dictionary<string, object?> Ctx(params (string Key, object? Value)[] items) =>

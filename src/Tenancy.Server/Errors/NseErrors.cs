@@ -4,7 +4,12 @@ namespace Tenancy.Server.Errors;
 /// <summary>The /api/v2.1 envelope: {"status": {"user_message", "verbose_message", "code"}, "result": {...}}.</summary>
 public sealed record NseStatus(string UserMessage, string VerboseMessage, int Code);
 
-public sealed record NseErrorBody(NseStatus Status, IReadOnlyDictionary<string, object?> Result);
+public sealed record NseErrorBody(NseStatus Status, IReadOnlyDictionary<string, object?> Result)
+{
+    /// <summary>The core error this answers (not sent): lets the precondition filter tell a version conflict.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Error? Cause { get; init; }
+}
 
 /// <summary>Maps core errors to the /api/v2.1 dialect: status.code is the HTTP status.</summary>
 public static class NseErrors
@@ -12,9 +17,7 @@ public static class NseErrors
     public static JsonHttpResult<NseErrorBody> ToResult(Error error)
     {
         var (status, sentence) = Describe(error);
-        // A version conflict tells the current version, as on /api/2 (and lets If-Match turn it into a 412).
-        var result = error is VersionConflict v ? new Dictionary<string, object?> { ["current_version"] = v.CurrentVersion } : Empty;
-        return TypedResults.Json(new NseErrorBody(new NseStatus(sentence, error.Message, status), result), statusCode: status);
+        return TypedResults.Json(new NseErrorBody(new NseStatus(sentence, error.Message, status), Empty) { Cause = error }, statusCode: status);
     }
 
     /// <summary>The HTTP status (also status.code) and the user message of an error.</summary>

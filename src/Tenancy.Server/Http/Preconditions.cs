@@ -95,11 +95,8 @@ public static class Preconditions
     /// <summary>The current version a version-conflict answer (409) of either dialect carries.</summary>
     private static long? CurrentVersionOfConflict(IResult? result) => result switch
     {
-        JsonHttpResult<AcronisErrorBody> { Value.Error: { Code: AcronisErrors.VersionMismatch } e }
-            when e.Context.TryGetValue("current_version", out var v) && v is long l => l,
-        JsonHttpResult<NseErrorBody> { StatusCode: 409, Value.Result: { } r }
-            when r.TryGetValue("current_version", out var v) && v is long l => l,
+        JsonHttpResult<AcronisErrorBody> { Value.Cause: VersionConflict v } => v.CurrentVersion,
+        JsonHttpResult<NseErrorBody> { Value.Cause: VersionConflict v } => v.CurrentVersion,
         _ => null,
     };
-
 }

@@ -126,7 +126,7 @@ public sealed record TenantUpdateRequest : JsonRequest<TenantUpdateRequest>, IQu
     public Optional<string?> Description { get; init; }
 
     protected override Invalid? Validate() =>
-        Version is null ? new Invalid("version", "version is required: quote the tenant's current version (in the body or If-Match).") : null;
+        Version is null ? new Invalid("version", "version is required: quote the tenant's current version.") : null;
 
     public TenantChanges ToChanges() => new()
     {

@@ -40,7 +40,7 @@ public sealed record UserUpdateRequest : JsonRequest<UserUpdateRequest>, IQuotes
     public Optional<IReadOnlyList<string>> Notifications { get; init; }
 
     protected override Invalid? Validate() =>
-        Version is null ? new Invalid("version", "version is required: quote the user's current version (in the body or If-Match).") : null;
+        Version is null ? new Invalid("version", "version is required: quote the user's current version.") : null;
 
     public UserChanges ToChanges() => new(
         Login, Contact is null ? default : Optional<Contact>.Of(Contact.ToContact()), Enabled, Role, Language, ExternalId, Notifications);
