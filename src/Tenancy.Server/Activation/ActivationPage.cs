@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Tenancy.Server.Idempotency;
 
 namespace Tenancy.Server.Activation;
 
@@ -30,7 +31,7 @@ public static class ActivationPage
     public static IEndpointRouteBuilder MapActivationPage(this IEndpointRouteBuilder app)
     {
         app.MapGet(Path, Show).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost(Path, Submit).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        app.MapPost(Path, Submit).AllowAnonymous().DisableAntiforgery().KeepsAnswer(AnswerKept.Nothing).ExcludeFromDescription();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tenancy.Server.Clients;
+using Tenancy.Server.Idempotency;
 
 namespace Tenancy.Server.Auth;
 
@@ -22,7 +23,7 @@ public static partial class TokenEndpoints
     public static IEndpointRouteBuilder MapIdp(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/2/idp").WithTags("Identity").AllowAnonymous();
-        group.MapPost("/token", Token).DisableAntiforgery()
+        group.MapPost("/token", Token).DisableAntiforgery().KeepsAnswer(AnswerKept.Nothing)
             .WithSummary("Issue an access token: grant_type=client_credentials (client_secret_basic or client_secret_post), " +
                 "grant_type=password (username, password; client authentication optional) for a user, " +
                 "or grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer (assertion: an access token, scope=urn:acronis.com:tenant-id:{id}) " +

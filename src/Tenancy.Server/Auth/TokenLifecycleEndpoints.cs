@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using static Tenancy.Server.Auth.TokenEndpoints;
+using Tenancy.Server.Idempotency;
 
 namespace Tenancy.Server.Auth;
 
@@ -15,9 +16,9 @@ public static class TokenLifecycleEndpoints
 
     public static RouteGroupBuilder MapTokenLifecycle(this RouteGroupBuilder idp)
     {
-        idp.MapPost("/introspect_token", Introspect).DisableAntiforgery()
+        idp.MapPost("/introspect_token", Introspect).DisableAntiforgery().KeepsAnswer(AnswerKept.Nothing)
             .WithSummary("Introspect a token (RFC 7662; form field token): active only while its holder and tenant path may act. For API clients (Basic or bearer)");
-        idp.MapPost("/revoke_token", Revoke).DisableAntiforgery()
+        idp.MapPost("/revoke_token", Revoke).DisableAntiforgery().KeepsAnswer(AnswerKept.Nothing)
             .WithSummary("Revoke an access token (RFC 7009; form field token); always 200. Own tokens, or, for an admin, tokens of holders in its subtree");
         return idp;
     }

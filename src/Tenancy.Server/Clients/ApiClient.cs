@@ -18,6 +18,9 @@ public sealed class ApiClient
 
     /// <summary>Written into the client's tokens; bumped by a secret reset or a disable to refuse older tokens.</summary>
     public long TokenGeneration { get; init; }
+
+    /// <summary>Bumped by every change of the client (status, data, secret): its ETag.</summary>
+    public long Version { get; init; } = 1;
     public required string SecretHash { get; init; }
     public long CreatedAt { get; init; }
     public required string CreatedBy { get; init; }

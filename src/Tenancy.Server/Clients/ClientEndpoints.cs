@@ -1,6 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Tenancy.Server.Idempotency;
 
 namespace Tenancy.Server.Clients;
 
@@ -9,12 +11,12 @@ public static class ClientEndpoints
 {
     public static RouteGroupBuilder MapClients(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/2/clients").WithTags("API clients").RequireAuthorization().SpeaksAcronis();
-        group.MapPost("/", Create).RequireAuthorization(Policies.Create).WithSummary("Create an API client; its secret is returned this once");
+        var group = app.MapGroup("/api/2/clients").WithTags("API clients").RequireAuthorization().SpeaksAcronis().WithETags();
+        group.MapPost("/", Create).RequireAuthorization(Policies.Create).KeepsAnswer(AnswerKept.WithoutBody).WithSummary("Create an API client; its secret is returned this once");
         group.MapGet("/", List).WithSummary("List API clients of a tenant (tenant_id) or by id (uuids)");
         group.MapGet("/{clientId}", Get).WithSummary("Fetch an API client (tells its tenant_id)");
         group.MapPut("/{clientId}", Update).RequireAuthorization(Policies.Change).WithSummary("Enable or disable an API client, or change its data");
-        group.MapPost("/{clientId}/secret", ResetSecret).RequireAuthorization(Policies.ResetCredential)
+        group.MapPost("/{clientId}/secret", ResetSecret).RequireAuthorization(Policies.ResetCredential).KeepsAnswer(AnswerKept.Nothing)
             .WithSummary("Give an API client a new secret (returned this once); the old secret and its tokens stop working at once");
         group.MapDelete("/{clientId}", Delete).RequireAuthorization(Policies.Delete).WithSummary("Delete an API client; its tokens stop working at once");
         return group;
@@ -23,12 +25,18 @@ public static class ClientEndpoints
     public sealed record ClientJson(
         string ClientId, string TenantId, long ClientSecretExpiresAt, string Type, JsonElement Data,
         string TokenEndpointAuthMethod, string? CreatedAt, string CreatedBy, string? LastAccessAt,
-        string? LastAccessFromIp, string Status, IReadOnlyList<string> RedirectUris, string Role)
+        string? LastAccessFromIp, string Status, IReadOnlyList<string> RedirectUris, string Role) : IHasETag
     {
+        /// <summary>The client's version: not a field of the dialect's client object, so it travels as the ETag only.</summary>
+        [JsonIgnore]
+        public long Version { get; init; }
+
+        long? IHasETag.ETagVersion => Version;
+
         public static ClientJson From(ApiClient c) => new(
             c.Id, c.TenantId, 0, c.Type, JsonDocument.Parse(c.Data).RootElement.Clone(), c.TokenEndpointAuthMethod,
             Timestamps.Format(c.CreatedAt), c.CreatedBy, c.LastAccessAt is { } at ? Timestamps.Format(at) : null,
-            c.LastAccessFromIp, c.Status, [], c.Role);
+            c.LastAccessFromIp, c.Status, [], c.Role) { Version = c.Version };
     }
 
     public sealed record ClientPostResultJson(
@@ -89,7 +97,7 @@ public static class ClientEndpoints
     private static async Task<Results<Ok<ClientJson>, JsonHttpResult<AcronisErrorBody>>> Update(
         string clientId, ClientUpdateRequest body, Caller caller, ClientService clients, CancellationToken ct)
     {
-        var result = await clients.UpdateAsync(caller, clientId, body.Status, body.Data?.GetRawText(), ct);
+        var result = await clients.UpdateAsync(caller, clientId, body.Status, body.Data?.GetRawText(), body.Version, ct);
         return result.IsOk ? TypedResults.Ok(ClientJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
     }
 
@@ -103,9 +111,15 @@ public static class ClientEndpoints
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<AcronisErrorBody>>> Delete(
-        string clientId, Caller caller, ClientService clients, CancellationToken ct)
+        string clientId, string? version, HttpContext http, Caller caller, ClientService clients, CancellationToken ct)
     {
-        var result = await clients.DeleteAsync(caller, clientId, ct);
+        var v = VersionQuery.Optional(http, version);
+        if (!v.IsOk)
+        {
+            return AcronisErrors.ToResult(v.Error);
+        }
+
+        var result = await clients.DeleteAsync(caller, clientId, v.Value, ct);
         return result.IsOk ? TypedResults.NoContent() : AcronisErrors.ToResult(result.Error);
     }
 }

@@ -22,8 +22,13 @@ public sealed record ClientCreateRequest : JsonRequest<ClientCreateRequest>
 
 /// <summary>PUT /api/2/clients/{id}: status (enabled or disabled) and data change when present.</summary>
 [RequestExample("""{"status": "disabled"}""")]
-public sealed record ClientUpdateRequest : JsonRequest<ClientUpdateRequest>
+public sealed record ClientUpdateRequest : JsonRequest<ClientUpdateRequest>, IQuotesVersion<ClientUpdateRequest>
 {
+    /// <summary>Not part of the dialect: a client that quotes it (or If-Match) gets a conditional write on that version.</summary>
+    public long? Version { get; init; }
+
+    public ClientUpdateRequest WithVersion(long version) => this with { Version = version };
+
     public string? Status { get; init; }
     public JsonElement? Data { get; init; }
 

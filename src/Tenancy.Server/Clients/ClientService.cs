@@ -115,8 +115,9 @@ public sealed class ClientService(ClientStore clients, TenantService tenants, Ti
         return tenant.IsOk ? Result(await clients.ByTenantAsync(tenant.Value.Tenant.Seq, ct)) : tenant.Error;
     }
 
+    /// <summary>Changes a client's status or data, quoting its version (If-Match) or not.</summary>
     public async Task<Result<ApiClient>> UpdateAsync(
-        Caller caller, string id, string? status, string? data, CancellationToken ct = default)
+        Caller caller, string id, string? status, string? data, long? expectedVersion = null, CancellationToken ct = default)
     {
         if (status is not (null or "enabled" or "disabled"))
         {
@@ -138,9 +139,9 @@ public sealed class ClientService(ClientStore clients, TenantService tenants, Ti
         var audit = new AuditEntry(caller, "client.update", "client", previous.Id, previous.TenantPath,
             new Dictionary<string, object?> { ["status"] = previous.Status, ["data"] = previous.Data },
             new Dictionary<string, object?> { ["status"] = status ?? previous.Status, ["data"] = data ?? previous.Data });
-        if (!await clients.UpdateAsync(previous.Id, status, data, audit, clock.NowMicros(), ct))
+        if (!await clients.UpdateAsync(previous.Id, status, data, expectedVersion, audit, clock.NowMicros(), ct))
         {
-            return new NotFound($"The API client {found.Value.Id} was not found.");
+            return await RefusalAsync(previous.Id, ct);
         }
 
         return await clients.GetAsync(found.Value.Id, ct) is { } updated
@@ -164,7 +165,7 @@ public sealed class ClientService(ClientStore clients, TenantService tenants, Ti
             : new NotFound($"The API client {found.Value.Id} was not found.");
     }
 
-    public async Task<Result<Done>> DeleteAsync(Caller caller, string id, CancellationToken ct = default)
+    public async Task<Result<Done>> DeleteAsync(Caller caller, string id, long? expectedVersion = null, CancellationToken ct = default)
     {
         var found = await FindAsync(caller, id, Operation.Delete, ct);
         if (!found.IsOk)
@@ -174,10 +175,16 @@ public sealed class ClientService(ClientStore clients, TenantService tenants, Ti
 
         var audit = new AuditEntry(caller, "client.delete", "client", found.Value.Id, found.Value.TenantPath,
             new Dictionary<string, object?> { ["tenant_id"] = found.Value.TenantId, ["status"] = found.Value.Status }, null);
-        return await clients.DeleteAsync(found.Value.Id, audit, clock.NowMicros(), ct)
+        return await clients.DeleteAsync(found.Value.Id, expectedVersion, audit, clock.NowMicros(), ct)
             ? Done.Value
-            : new NotFound($"The API client {found.Value.Id} was not found.");
+            : await RefusalAsync(found.Value.Id, ct);
     }
+
+    /// <summary>Why a conditional write of a client matched nothing, decided on the row as it is now.</summary>
+    private async Task<Error> RefusalAsync(string id, CancellationToken ct) =>
+        await clients.GetAsync(id, ct) is { } current
+            ? new VersionConflict(current.Version)
+            : new NotFound($"The API client {id} was not found.");
 
     private static Result<IReadOnlyList<ApiClient>> Result(IReadOnlyList<ApiClient> list) => Result<IReadOnlyList<ApiClient>>.Ok(list);
 }

@@ -8,7 +8,7 @@ public sealed class ClientStore(Database db)
 
     private const string Select =
         "SELECT c.id, c.tenant_seq, c.tenant_id, c.type, c.token_endpoint_auth_method, c.data, c.status, c.secret_hash, " +
-        "c.created_at, c.created_by, c.last_access_at, c.last_access_from_ip, c.role, c.token_generation, t.path AS tenant_path " +
+        "c.created_at, c.created_by, c.last_access_at, c.last_access_from_ip, c.role, c.token_generation, c.version, t.path AS tenant_path " +
         "FROM api_clients c JOIN tenants t ON t.seq = c.tenant_seq";
 
     public async Task<ApiClient?> GetAsync(string id, CancellationToken ct = default)
@@ -51,16 +51,20 @@ public sealed class ClientStore(Database db)
         }
     }
 
-    public Task<bool> UpdateAsync(string id, string? status, string? data, AuditEntry? audit, long now, CancellationToken ct = default) =>
-        WriteAsync("UPDATE api_clients SET status = COALESCE(@status, status), data = COALESCE(@data, data) WHERE id = @id",
-            new { id, status, data }, audit, now, ct);
+    /// <summary>Changes a client, if it still has <paramref name="expectedVersion"/> (any version when null).</summary>
+    public Task<bool> UpdateAsync(string id, string? status, string? data, long? expectedVersion, AuditEntry? audit, long now, CancellationToken ct = default) =>
+        WriteAsync("UPDATE api_clients SET status = COALESCE(@status, status), data = COALESCE(@data, data), version = version + 1 " +
+            $"WHERE id = @id{VersionCondition(expectedVersion)}", new { id, status, data, expectedVersion }, audit, now, ct);
 
-    public Task<bool> DeleteAsync(string id, AuditEntry? audit, long now, CancellationToken ct = default) =>
-        WriteAsync("DELETE FROM api_clients WHERE id = @id", new { id }, audit, now, ct);
+    /// <summary>Deletes a client, if it still has <paramref name="expectedVersion"/> (any version when null).</summary>
+    public Task<bool> DeleteAsync(string id, long? expectedVersion, AuditEntry? audit, long now, CancellationToken ct = default) =>
+        WriteAsync($"DELETE FROM api_clients WHERE id = @id{VersionCondition(expectedVersion)}", new { id, expectedVersion }, audit, now, ct);
+
+    private static string VersionCondition(long? expectedVersion) => expectedVersion is null ? "" : " AND version = @expectedVersion";
 
     /// <summary>Replaces the secret and refuses every token issued before (one statement).</summary>
     public Task<bool> ResetSecretAsync(string id, string secretHash, AuditEntry? audit, long now, CancellationToken ct = default) =>
-        WriteAsync("UPDATE api_clients SET secret_hash = @secretHash, token_generation = token_generation + 1 WHERE id = @id",
+        WriteAsync("UPDATE api_clients SET secret_hash = @secretHash, token_generation = token_generation + 1, version = version + 1 WHERE id = @id",
             new { id, secretHash }, audit, now, ct);
 
     private Task<bool> WriteAsync(string sql, object args, AuditEntry? audit, long at, CancellationToken ct) =>

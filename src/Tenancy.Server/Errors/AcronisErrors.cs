@@ -2,7 +2,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Tenancy.Server.Errors;
 
 /// <summary>The /api/2 error envelope: {"error": {"code", "message", "details": {"info"}, "domain", "context"}}.</summary>
-public sealed record AcronisErrorBody(AcronisError Error);
+public sealed record AcronisErrorBody(AcronisError Error)
+{
+    /// <summary>The core error this answers (not sent): lets the precondition filter tell a version conflict.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Error? Cause { get; init; }
+}
 
 public sealed record AcronisError(
     int Code, string Message, AcronisErrorDetails Details, string Domain, IReadOnlyDictionary<string, object?> Context);
@@ -35,6 +40,9 @@ public static class AcronisErrors
         var (status, code, message, context) = error switch
         {
             VersionConflict v => (409, VersionMismatch, "Version mismatch.", Ctx(("current_version", v.CurrentVersion))),
+            PreconditionFailed p => (412, 412, "Precondition failed.", Ctx(("current_version", p.CurrentVersion))),
+            KeyReused => (422, 422, "Idempotency key reused with another request.", Ctx()),
+            KeyConflict => (409, 409, "Idempotency key conflict.", Ctx()),
             Forbidden => (403, AccessDenied, "Access denied.", Ctx()),
             NotFound => (404, NotFoundCode, "Not found.", Ctx()),
             Unauthenticated => (401, 401, "Unauthorized.", Ctx()),
@@ -57,7 +65,7 @@ public static class AcronisErrors
             _ => (500, 500, "Internal error.", Ctx()),
         };
 
-        return (status, new AcronisErrorBody(new AcronisError(code, message, new AcronisErrorDetails(error.Message), Domain, context)));
+        return (status, new AcronisErrorBody(new AcronisError(code, message, new AcronisErrorDetails(error.Message), Domain, context)) { Cause = error });
     }
 
     private static Dictionary<string, object?> Ctx(params (string Key, object? Value)[] items) =>

@@ -16,6 +16,19 @@ public sealed record Unauthenticated(string Message) : Error(Message);
 public sealed record VersionConflict(long CurrentVersion)
     : Error($"Version mismatch: the object has changed, its current version is {CurrentVersion}.");
 
+/// <summary>An If-Match precondition failed: the object's version is not the one the request quoted.</summary>
+public sealed record PreconditionFailed(long CurrentVersion)
+    : Error($"If-Match failed: the object has changed, its current version is {CurrentVersion}.");
+
+/// <summary>An Idempotency-Key was sent again with another request (another body or query).</summary>
+public sealed record KeyReused(string Message) : Error(Message);
+
+/// <summary>
+/// An Idempotency-Key whose first request is still running, or whose first answer is not kept (it carried
+/// a secret): the request is not run again.
+/// </summary>
+public sealed record KeyConflict(string Message) : Error(Message);
+
 /// <summary>Bad input: names the field and says what is wrong with it.</summary>
 public sealed record Invalid(string Field, string Message) : Error(Message);
 

@@ -4,16 +4,30 @@ namespace Tenancy.Server.Errors;
 /// <summary>The /api/v2.1 envelope: {"status": {"user_message", "verbose_message", "code"}, "result": {...}}.</summary>
 public sealed record NseStatus(string UserMessage, string VerboseMessage, int Code);
 
-public sealed record NseErrorBody(NseStatus Status, IReadOnlyDictionary<string, object?> Result);
+public sealed record NseErrorBody(NseStatus Status, IReadOnlyDictionary<string, object?> Result)
+{
+    /// <summary>The core error this answers (not sent): lets the precondition filter tell a version conflict.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Error? Cause { get; init; }
+}
 
 /// <summary>Maps core errors to the /api/v2.1 dialect: status.code is the HTTP status.</summary>
 public static class NseErrors
 {
     public static JsonHttpResult<NseErrorBody> ToResult(Error error)
     {
-        var (status, sentence) = error switch
+        var (status, sentence) = Describe(error);
+        return TypedResults.Json(new NseErrorBody(new NseStatus(sentence, error.Message, status), Empty) { Cause = error }, statusCode: status);
+    }
+
+    /// <summary>The HTTP status (also status.code) and the user message of an error.</summary>
+    public static (int Status, string Sentence) Describe(Error error) =>
+        error switch
         {
             VersionConflict => (409, "The record was changed by someone else; fetch it and try again."),
+            PreconditionFailed => (412, "The record was changed by someone else (If-Match); fetch it and try again."),
+            KeyReused => (422, "This Idempotency-Key was used with another request."),
+            KeyConflict => (409, "This Idempotency-Key cannot be answered again now."),
             Forbidden => (403, "You are not allowed to access this record."),
             NotFound => (404, "The record was not found."),
             Unauthenticated => (401, "Authentication is required."),
@@ -31,9 +45,6 @@ public static class NseErrors
             Unavailable => (503, "The service is temporarily unavailable."),
             _ => (500, "Internal error."),
         };
-
-        return TypedResults.Json(new NseErrorBody(new NseStatus(sentence, error.Message, status), Empty), statusCode: status);
-    }
 
     private static readonly Dictionary<string, object?> Empty = [];
 }

@@ -17,6 +17,13 @@ public abstract record JsonRequest<TSelf> : IEndpointParameterMetadataProvider
     public static async ValueTask<TSelf?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
         var body = await RequestJson.ReadAsync<TSelf>(context.Request, context.RequestAborted);
+        if (body.IsOk && body.Value is IQuotesVersion<TSelf> quoting)
+        {
+            // If-Match may quote the version in place of the body, or with it when they agree.
+            var quoted = Preconditions.Quoted(context, quoting.Version);
+            body = !quoted.IsOk ? quoted.Error : quoted.Value is { } v ? quoting.WithVersion(v) : body;
+        }
+
         var error = body.IsOk ? body.Value.Validate() : body.Error;
         if (error is null)
         {

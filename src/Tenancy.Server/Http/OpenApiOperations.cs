@@ -25,9 +25,10 @@ public static class OpenApiOperations
         [403] = "The target is outside the caller's reach, update-locked, or the caller has the viewer role.",
         [404] = "No such object (or none the caller may know of).",
         [409] = "The version quoted is not the current one (the error tells the current version), or a unique value is taken.",
-        [412] = "The tenant still has sub-tenants.",
+        [412] = "If-Match quotes a version that is no longer the current one (or, on a /api/v2.1 DELETE, the tenant still has sub-tenants).",
         [413] = "The request body is larger than 1 MiB.",
         [415] = "The request body was not sent as application/json.",
+        [422] = "The Idempotency-Key was first used with another request (another body or query).",
         [429] = "Too many requests; retry after the number of seconds in Retry-After.",
     };
 
@@ -111,9 +112,14 @@ public static class OpenApiOperations
             yield return 409;
         }
 
-        if (authorized && method == "DELETE" && path.StartsWith("/api/v2.1/", StringComparison.Ordinal))
+        if (authorized && ((method == "DELETE" && path.StartsWith("/api/v2.1/", StringComparison.Ordinal)) || (writes && pathParameters && TakesIfMatch(path))))
         {
             yield return 412;
+        }
+
+        if (authorized && writes)
+        {
+            yield return 422;
         }
 
         if (json)
@@ -127,6 +133,13 @@ public static class OpenApiOperations
             yield return 429;
         }
     }
+
+    /// <summary>The objects whose writes take If-Match (see <see cref="Preconditions"/>).</summary>
+    private static bool TakesIfMatch(string path) =>
+        path.StartsWith("/api/2/tenants/{tenantId}", StringComparison.Ordinal) && path.Count(c => c == '/') == 4
+        || path.StartsWith("/api/2/users/{userId}", StringComparison.Ordinal) && path.Count(c => c == '/') == 4
+        || path.StartsWith("/api/2/clients/{clientId}", StringComparison.Ordinal) && path.Count(c => c == '/') == 4
+        || path == "/api/v2.1/tenants/{tenantId}";
 
     /// <summary>API clients carry no version and no unique field of their own; usage and passwords overwrite.</summary>
     private static bool NeverConflicts(string path) =>

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Tenancy.Server.Lifecycle;
 using Tenancy.Server.Usage;
 
 namespace Tenancy.Server.Nse;
@@ -11,7 +13,7 @@ public static class NseEndpoints
 {
     public static RouteGroupBuilder MapNse(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v2.1").WithTags("v2.1").RequireAuthorization().SpeaksNse();
+        var group = app.MapGroup("/api/v2.1").WithTags("v2.1").RequireAuthorization().SpeaksNse().WithETags();
         group.MapGet("/tenants", List).WithSummary("List the tenants in reach, sorted (sort_by, order_by) and paged (offset, limit)");
         group.MapGet("/tenants/{tenantId}", Get).WithSummary("Fetch a tenant with its usage per subscription");
         group.MapPost("/tenants", Create).RequireAuthorization(Policies.Create).WithSummary("Create a tenant under the caller's tenant (or parent_id)");
@@ -73,9 +75,16 @@ public static class NseEndpoints
             NseReply.Ok(NseReply.Created, new NseRecords<NseTenantJson>(1, [record]), 201));
     }
 
-    private static async Task<Results<Ok<NseEnvelope<NseRecords<NseTenantJson>>>, JsonHttpResult<NseErrorBody>>> Update(
-        string tenantId, NseTenantUpdateRequest body, Caller caller, TenantService tenants, UsageService usage, CancellationToken ct)
+    private static async Task<Results<Ok<NseEnvelope<NseRecords<NseTenantJson>>>, Ok<NseEnvelope<DryRunJson>>, JsonHttpResult<NseErrorBody>>> Update(
+        string tenantId, NseTenantUpdateRequest body, [FromQuery(Name = "dry_run")] string? dryRun, Caller caller,
+        TenantService tenants, DryRuns dryRuns, UsageService usage, CancellationToken ct)
     {
+        var preview = DryRunQuery.Parse(dryRun);
+        if (!preview.IsOk)
+        {
+            return NseErrors.ToResult(preview.Error);
+        }
+
         var code = body.Code!;
         var current = await tenants.GetAsync(caller, tenantId, ct);
         if (!current.IsOk)
@@ -91,19 +100,41 @@ public static class NseEndpoints
 
         // The dialect has no version field: the version read above makes the write conditional all the
         // same, so a concurrent change answers 409 instead of being overwritten.
-        var result = await tenants.ChangeAsync(caller, TenantCommand.From(tenant.Id, body.Version ?? tenant.Version,
-            body.ToChanges() with { Code = tenant.Code is null ? Optional<string?>.Of(code) : default }), ct);
+        var command = TenantCommand.From(tenant.Id, body.Version ?? tenant.Version,
+            body.ToChanges() with { Code = tenant.Code is null ? Optional<string?>.Of(code) : default });
+        if (preview.Value)
+        {
+            var report = await dryRuns.ChangeAsync(caller, command, ct);
+            return report.IsOk ? TypedResults.Ok(NseReply.Ok(DryRunMessage, DryRunJson.Nse(report.Value))) : NseErrors.ToResult(report.Error);
+        }
+
+        var result = await tenants.ChangeAsync(caller, command, ct);
         return result.IsOk
             ? NseReply.Records(await RecordsAsync([result.Value.Tenant], usage, ct))
             : NseErrors.ToResult(result.Error);
     }
 
-    private static async Task<Results<NoContent, JsonHttpResult<NseErrorBody>>> Delete(
-        string tenantId, Caller caller, TenantService tenants, CancellationToken ct)
+    private static async Task<Results<NoContent, Ok<NseEnvelope<DryRunJson>>, JsonHttpResult<NseErrorBody>>> Delete(
+        string tenantId, string? version, [FromQuery(Name = "dry_run")] string? dryRun, HttpContext http, Caller caller,
+        TenantService tenants, DryRuns dryRuns, CancellationToken ct)
     {
-        var result = await tenants.DeleteLeafAsync(caller, tenantId, ct);
+        var q = DryRunQuery.ParseDelete(http, version, dryRun, versionRequired: false);
+        if (!q.IsOk)
+        {
+            return NseErrors.ToResult(q.Error);
+        }
+
+        if (q.Value.DryRun)
+        {
+            var report = await dryRuns.DeleteLeafAsync(caller, tenantId, q.Value.Version, ct);
+            return report.IsOk ? TypedResults.Ok(NseReply.Ok(DryRunMessage, DryRunJson.Nse(report.Value))) : NseErrors.ToResult(report.Error);
+        }
+
+        var result = await tenants.DeleteLeafAsync(caller, tenantId, q.Value.Version, ct: ct);
         return result.IsOk ? TypedResults.NoContent() : NseErrors.ToResult(result.Error);
     }
+
+    private const string DryRunMessage = "Okay. Dry run: nothing was changed.";
 
     private static async Task<Ok<NseEnvelope<NseRecords<NseServiceLevelJson>>>> ServiceLevels(UsageService usage, CancellationToken ct) =>
         NseReply.Records<NseServiceLevelJson>([.. (await usage.ServiceLevelsAsync(ct)).Select(l => new NseServiceLevelJson(l.Name, l.Description))]);

@@ -4,9 +4,16 @@ using Tenancy.Server.Usage;
 namespace Tenancy.Server.Nse;
 
 /// <summary>The /api/v2.1 reply: {"status": {...}, "result": {...}}.</summary>
-public sealed record NseEnvelope<T>(NseStatus Status, T Result);
+public sealed record NseEnvelope<T>(NseStatus Status, T Result) : IHasETag
+{
+    long? IHasETag.ETagVersion => (Result as IHasETag)?.ETagVersion;
+}
 
-public sealed record NseRecords<T>(int ReturnedRecords, IReadOnlyList<T> Records);
+/// <summary>Records; one record alone gives the answer its ETag.</summary>
+public sealed record NseRecords<T>(int ReturnedRecords, IReadOnlyList<T> Records) : IHasETag
+{
+    long? IHasETag.ETagVersion => Records is [IHasETag one] ? one.ETagVersion : null;
+}
 
 public sealed record NseTenantPage(
     int ReturnedRecords, long TotalRecords, string SortBy, string OrderBy, long Offset, int Limit,
@@ -18,10 +25,16 @@ public sealed record NseTenantPage(
 /// </summary>
 public sealed record NseTenantJson(
     string Id, string Name, string? ZuoraAccountName, string? ZuoraAccountNumber, string Description, string? Code,
-    IReadOnlyDictionary<string, IReadOnlyList<UsageLine>>? Usage)
+    IReadOnlyDictionary<string, IReadOnlyList<UsageLine>>? Usage) : IHasETag
 {
+    /// <summary>The tenant's version: not a field of the dialect, so it travels as the ETag only.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long Version { get; init; }
+
+    long? IHasETag.ETagVersion => Version;
+
     public static NseTenantJson From(Tenant t, UsageMap? usage) =>
-        new(t.Id, t.Name, t.ZuoraAccountName, t.ZuoraAccountNumber, t.Description ?? "", t.Code, usage);
+        new(t.Id, t.Name, t.ZuoraAccountName, t.ZuoraAccountNumber, t.Description ?? "", t.Code, usage) { Version = t.Version };
 
     /// <summary>That the tenant exists, and nothing more (its ancestral_access shuts the viewer out).</summary>
     public static NseTenantJson Existing(Tenant t) => new(t.Id, t.Name, null, null, "", t.Code, null);

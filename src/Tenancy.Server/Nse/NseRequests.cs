@@ -37,8 +37,10 @@ public sealed record NseTenantCreateRequest : JsonRequest<NseTenantCreateRequest
 /// change when present; enabled suspends (false) or reactivates (true) through the core's commands.
 /// </summary>
 [RequestExample("""{"code": "acme_corp", "name": "Acme Corporation", "description": "Renewed for 2026"}""")]
-public sealed record NseTenantUpdateRequest : JsonRequest<NseTenantUpdateRequest>
+public sealed record NseTenantUpdateRequest : JsonRequest<NseTenantUpdateRequest>, IQuotesVersion<NseTenantUpdateRequest>
 {
+    public NseTenantUpdateRequest WithVersion(long version) => this with { Version = version };
+
     public string? Code { get; init; }
     public Optional<string> Name { get; init; }
     public Optional<string> ZuoraAccountName { get; init; }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tenancy.Server.Users;
+using Tenancy.Server.Idempotency;
 
 namespace Tenancy.Server.Sessions;
 
@@ -13,9 +14,9 @@ public static class SessionEndpoints
     public static RouteGroupBuilder MapSessions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/2/idp").WithTags("Identity").SpeaksAcronis();
-        group.MapPost("/ott", Issue).RequireAuthorization(Policies.Impersonate)
+        group.MapPost("/ott", Issue).RequireAuthorization(Policies.Impersonate).KeepsAnswer(AnswerKept.Nothing)
             .WithSummary("A one-time token to log in as a user within the caller's reach (impersonation, audited); it works once, within minutes");
-        group.MapPost("/ott/login", Login).AllowAnonymous()
+        group.MapPost("/ott/login", Login).AllowAnonymous().KeepsAnswer(AnswerKept.Nothing)
             .WithSummary("Exchange a one-time token for a session cookie acting as its user; unsafe requests in the session send X-CSRF-Token as answered here");
         group.MapGet("/logout", Logout).AllowAnonymous()
             .WithSummary("End the session of the cookie (it is revoked on the server) and clear the cookie");

@@ -49,6 +49,9 @@ public sealed record TenantChanges
 /// </summary>
 public abstract record TenantCommand(string TenantId, long Version)
 {
+    /// <summary>Checked exactly as the real command, up to the write, which is left out (see <see cref="Lifecycle.DryRuns"/>).</summary>
+    public bool DryRun { get; init; }
+
     /// <summary>
     /// The command a partial update means: a move when it names a parent, a suspension or reactivation when
     /// it only sets the enabled flag, an update otherwise (which may set the flag along with other fields).

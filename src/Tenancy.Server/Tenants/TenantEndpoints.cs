@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Tenancy.Server.Lifecycle;
 
 namespace Tenancy.Server.Tenants;
 
@@ -9,7 +10,7 @@ public static class TenantEndpoints
 {
     public static RouteGroupBuilder MapTenants(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/2/tenants").WithTags("Tenants").RequireAuthorization().SpeaksAcronis();
+        var group = app.MapGroup("/api/2/tenants").WithTags("Tenants").RequireAuthorization().SpeaksAcronis().WithETags();
         group.MapGet("/", List).WithSummary("List tenants by uuids, parent_id or subtree_root_id, with cursor paging");
         group.MapPost("/", Create).RequireAuthorization(Policies.Create).WithSummary("Create a tenant");
         group.MapGet("/{tenantId}", Get).WithSummary("Fetch a tenant");
@@ -54,23 +55,45 @@ public static class TenantEndpoints
             : AcronisErrors.ToResult(result.Error);
     }
 
-    private static async Task<Results<Ok<TenantJson>, JsonHttpResult<AcronisErrorBody>>> Update(
-        string tenantId, TenantUpdateRequest body, Caller caller, TenantService tenants, CancellationToken ct)
+    private static async Task<Results<Ok<TenantJson>, Ok<DryRunJson>, JsonHttpResult<AcronisErrorBody>>> Update(
+        string tenantId, TenantUpdateRequest body, [FromQuery(Name = "dry_run")] string? dryRun, Caller caller,
+        TenantService tenants, DryRuns dryRuns, CancellationToken ct)
     {
-        var result = await tenants.ChangeAsync(caller, TenantCommand.From(tenantId, body.Version!.Value, body.ToChanges()), ct);
+        var preview = DryRunQuery.Parse(dryRun);
+        if (!preview.IsOk)
+        {
+            return AcronisErrors.ToResult(preview.Error);
+        }
+
+        var command = TenantCommand.From(tenantId, body.Version!.Value, body.ToChanges());
+        if (preview.Value)
+        {
+            var report = await dryRuns.ChangeAsync(caller, command, ct);
+            return report.IsOk ? TypedResults.Ok(DryRunJson.Acronis(report.Value)) : AcronisErrors.ToResult(report.Error);
+        }
+
+        var result = await tenants.ChangeAsync(caller, command, ct);
         return result.IsOk ? TypedResults.Ok(TenantJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
     }
 
-    private static async Task<Results<NoContent, JsonHttpResult<AcronisErrorBody>>> Delete(
-        string tenantId, string? version, Caller caller, TenantService tenants, CancellationToken ct)
+    private static async Task<Results<NoContent, Ok<DryRunJson>, JsonHttpResult<AcronisErrorBody>>> Delete(
+        string tenantId, string? version, [FromQuery(Name = "dry_run")] string? dryRun, HttpContext http, Caller caller,
+        TenantService tenants, DryRuns dryRuns, CancellationToken ct)
     {
-        var v = VersionQuery.Parse(version);
-        if (!v.IsOk)
+        var q = DryRunQuery.ParseDelete(http, version, dryRun, versionRequired: true);
+        if (!q.IsOk)
         {
-            return AcronisErrors.ToResult(v.Error);
+            return AcronisErrors.ToResult(q.Error);
         }
 
-        var result = await tenants.TerminateAsync(caller, tenantId, v.Value, ct);
+        var (v, preview) = (q.Value.Version!.Value, q.Value.DryRun);
+        if (preview)
+        {
+            var report = await dryRuns.TerminateAsync(caller, tenantId, v, ct);
+            return report.IsOk ? TypedResults.Ok(DryRunJson.Acronis(report.Value)) : AcronisErrors.ToResult(report.Error);
+        }
+
+        var result = await tenants.TerminateAsync(caller, tenantId, v, ct);
         return result.IsOk ? TypedResults.NoContent() : AcronisErrors.ToResult(result.Error);
     }
 

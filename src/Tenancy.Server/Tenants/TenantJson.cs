@@ -39,8 +39,10 @@ public sealed record TenantJson(
     string? Code,
     string? ZuoraAccountName,
     string? ZuoraAccountNumber,
-    string? Description)
+    string? Description) : IHasETag
 {
+    long? IHasETag.ETagVersion => Version;
+
     public static TenantJson From(TenantView view)
     {
         var t = view.Tenant;

@@ -102,8 +102,10 @@ public sealed record TenantCreateRequest : JsonRequest<TenantCreateRequest>
 
 /// <summary>PUT /api/2/tenants/{id}: a partial update quoting the current version; absent fields stay as they are.</summary>
 [RequestExample("""{"enabled": false, "version": 3}""")]
-public sealed record TenantUpdateRequest : JsonRequest<TenantUpdateRequest>
+public sealed record TenantUpdateRequest : JsonRequest<TenantUpdateRequest>, IQuotesVersion<TenantUpdateRequest>
 {
+    public TenantUpdateRequest WithVersion(long version) => this with { Version = version };
+
     public long? Version { get; init; }
     public Optional<string> Name { get; init; }
     public Optional<string> Kind { get; init; }

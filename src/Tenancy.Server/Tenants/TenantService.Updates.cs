@@ -31,7 +31,7 @@ public sealed partial class TenantService
         if (Ids.Normalize(changes.ParentId.Value) is not { } parentId || parentId == tenant.ParentId)
         {
             // Not a move after all: the other fields are an update.
-            return await UpdateAsync(caller, id, changes with { ParentId = default }, guards, now, ct);
+            return await UpdateAsync(caller, id, changes with { ParentId = default }, guards, now, move.DryRun, ct);
         }
 
         if (tenant.IsRoot || caller.Is(tenant))
@@ -71,6 +71,11 @@ public sealed partial class TenantService
         var before = columns.Keys.ToDictionary(k => k, k => TenantStore.Value(tenant, k));
         before["parent_id"] = tenant.ParentId;
         var after = new Dictionary<string, object?>(columns) { ["parent_id"] = newParent.Id };
+        if (move.DryRun)
+        {
+            return found.Value.View;
+        }
+
         var audit = new AuditEntry(caller, "tenant.move", "tenant", tenant.Id, tenant.Path, before, after);
         switch (await store.MoveAsync(tenant, move.Version, columns, newParent, now, audit, ct))
         {

@@ -156,12 +156,12 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
         {
             case SuspendTenant:
                 return await WriteAsync(new TenantWrite(caller, id, new Dictionary<string, object?> { ["enabled"] = false },
-                    guards.Suspend(), guards.Parameters, "tenant.suspend", now), null, ct);
+                    guards.Suspend(), guards.Parameters, "tenant.suspend", now) { DryRun = command.DryRun }, null, ct);
             case ReactivateTenant:
                 return await WriteAsync(new TenantWrite(caller, id, new Dictionary<string, object?> { ["enabled"] = true },
-                    guards.Reactivate(), guards.Parameters, "tenant.reactivate", now), null, ct);
+                    guards.Reactivate(), guards.Parameters, "tenant.reactivate", now) { DryRun = command.DryRun }, null, ct);
             case UpdateTenant update:
-                return await UpdateAsync(caller, id, update.Changes, guards, now, ct);
+                return await UpdateAsync(caller, id, update.Changes, guards, now, command.DryRun, ct);
             case MoveTenant move:
                 return await MoveAsync(caller, id, move, guards, now, ct);
             default:
@@ -170,7 +170,7 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
     }
 
     private async Task<Result<TenantView>> UpdateAsync(
-        Caller caller, string id, TenantChanges changes, TenantGuards guards, long now, CancellationToken ct)
+        Caller caller, string id, TenantChanges changes, TenantGuards guards, long now, bool dryRun, CancellationToken ct)
     {
         if (TenantRules.Check(changes) is { } invalid)
         {
@@ -194,7 +194,7 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
         var operation = columns.TryGetValue("enabled", out var enabled)
             ? enabled is true ? "tenant.reactivate" : "tenant.suspend"
             : "tenant.update";
-        return await WriteAsync(new TenantWrite(caller, id, columns, guards.Update(columns), guards.Parameters, operation, now),
+        return await WriteAsync(new TenantWrite(caller, id, columns, guards.Update(columns), guards.Parameters, operation, now) { DryRun = dryRun },
             changes.Code.IsSet ? changes.Code.Value : null, ct);
     }
 
@@ -230,7 +230,11 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
     /// Terminates a disabled tenant quoting its version: the tenant, its subtree, their API clients and
     /// everything stored for them are removed.
     /// </summary>
-    public async Task<Result<Done>> TerminateAsync(Caller caller, string id, long expectedVersion, CancellationToken ct = default)
+    public Task<Result<Done>> TerminateAsync(Caller caller, string id, long expectedVersion, CancellationToken ct = default) =>
+        TerminateAsync(caller, id, expectedVersion, dryRun: false, ct);
+
+    /// <summary>The termination; a dry run checks everything the real one checks and stops before the delete.</summary>
+    public async Task<Result<Done>> TerminateAsync(Caller caller, string id, long expectedVersion, bool dryRun, CancellationToken ct = default)
     {
         var found = await FindDeletableAsync(caller, id, ct);
         if (!found.IsOk)
@@ -249,6 +253,11 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
             return new RuleViolation(Rule.DeleteEnabledTenant, $"Tenant {tenant.Id} is enabled; disable it before deleting it.");
         }
 
+        if (dryRun)
+        {
+            return Done.Value;
+        }
+
         if (await store.DeleteAsync(tenant, expectedVersion, DeleteMode.RequireDisabled, clock.NowMicros(),
             TenantGuards.Removal(caller, tenant, "tenant.terminate"), ct))
         {
@@ -262,8 +271,12 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
             : new VersionConflict(current.Version);
     }
 
-    /// <summary>Deletes a tenant that has no sub-tenants (the /api/v2.1 delete, which quotes no version).</summary>
-    public async Task<Result<Done>> DeleteLeafAsync(Caller caller, string id, CancellationToken ct = default)
+    /// <summary>
+    /// Deletes a tenant that has no sub-tenants (the /api/v2.1 delete, which quotes no version unless If-Match
+    /// does); a dry run checks everything the real one checks and stops before the delete.
+    /// </summary>
+    public async Task<Result<Done>> DeleteLeafAsync(
+        Caller caller, string id, long? expectedVersion = null, bool dryRun = false, CancellationToken ct = default)
     {
         var found = await FindDeletableAsync(caller, id, ct);
         if (!found.IsOk)
@@ -272,16 +285,38 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
         }
 
         var tenant = found.Value;
-        if (await store.DeleteAsync(tenant, null, DeleteMode.LeafOnly, clock.NowMicros(),
+        if (expectedVersion is { } v && tenant.Version != v)
+        {
+            return new VersionConflict(tenant.Version);
+        }
+
+        if (dryRun)
+        {
+            return await HasChildrenRefusalAsync(tenant, ct) is { } refused ? refused : Done.Value;
+        }
+
+        if (await store.DeleteAsync(tenant, expectedVersion, DeleteMode.LeafOnly, clock.NowMicros(),
             TenantGuards.Removal(caller, tenant, "tenant.delete"), ct))
         {
             return Done.Value;
         }
 
+        if (await HasChildrenRefusalAsync(tenant, ct) is { } hasChildren)
+        {
+            return hasChildren;
+        }
+
+        var current = await store.GetAsync(tenant.Id, ct);
+        return current is null ? new NotFound($"Tenant {tenant.Id} was not found.") : new VersionConflict(current.Version);
+    }
+
+    /// <summary>The rule of the leaf-only delete: a tenant with sub-tenants is refused, naming a few.</summary>
+    private async Task<RuleViolation?> HasChildrenRefusalAsync(Tenant tenant, CancellationToken ct)
+    {
         var children = await store.ChildrenAsync(tenant.Seq, 0, 4, ct);
         if (children.Count == 0)
         {
-            return new NotFound($"Tenant {tenant.Id} was not found.");
+            return null;
         }
 
         var named = string.Join(", ", children.Take(3).Select(c => c.Id)) + (children.Count > 3 ? ", ..." : "");

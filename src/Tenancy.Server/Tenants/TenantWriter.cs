@@ -14,7 +14,11 @@ public sealed record Guard(string Sql, Func<WriteOutcome, Error> Refusal);
 /// </summary>
 public sealed record TenantWrite(
     Caller Caller, string TenantId, IReadOnlyDictionary<string, object?> Columns, IReadOnlyList<Guard> Guards,
-    IReadOnlyDictionary<string, object?> Parameters, string Operation, long Now);
+    IReadOnlyDictionary<string, object?> Parameters, string Operation, long Now)
+{
+    /// <summary>Evaluate the guards on the row as it is and write nothing (a dry run).</summary>
+    public bool DryRun { get; init; }
+}
 
 /// <summary>
 /// What a guarded write did, read back in the same round trip: whether it wrote, the row as it is now with
@@ -76,7 +80,10 @@ public sealed class TenantWriter(Database db)
         var sets = string.Join(", ", w.Columns.Keys.Select(c => $"{c} = @c_{c}"));
         var readBack = $"{TenantStore.ByIdSql}; {TenantStore.PathRestrictionsSql(db)}; {TenantStore.HasChildrenSql}; " +
             $"SELECT {string.Join(", ", w.Guards.Select((g, i) => $"{Flag(g.Sql)} AS g{i}"))} FROM tenants t WHERE t.id = @id";
-        var sql = db.Provider == StorageProvider.Postgres
+        var sql = w.DryRun
+            // A dry run: the same guards, read back without the write.
+            ? $"SELECT seq FROM tenants WHERE 1 = 0; {readBack}"
+            : db.Provider == StorageProvider.Postgres
             // One statement: lock the row if every guard holds and something changes, update it, and record
             // it; then the read-back. Npgsql sends the batch in one round trip, in one implicit transaction.
             ? $"WITH old AS (SELECT t.* FROM tenants t WHERE {condition} AND ({differs}) FOR UPDATE), " +
@@ -91,7 +98,7 @@ public sealed class TenantWriter(Database db)
               $"RETURNING seq; {readBack}";
 
         await using var c = await db.OpenAsync(ct);
-        await using var tx = db.Provider == StorageProvider.Sqlite ? await Database.BeginWriteAsync(c, ct) : null;
+        await using var tx = db.Provider == StorageProvider.Sqlite && !w.DryRun ? await Database.BeginWriteAsync(c, ct) : null;
         WriteOutcome outcome;
         await using (var grid = await c.QueryMultipleAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct)))
         {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Tenancy.Server.Idempotency;
 
 namespace Tenancy.Server.Users;
 
@@ -10,7 +11,7 @@ public static class UserEndpoints
 {
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/2/users").WithTags("Users").RequireAuthorization().SpeaksAcronis();
+        var group = app.MapGroup("/api/2/users").WithTags("Users").RequireAuthorization().SpeaksAcronis().WithETags();
         group.MapGet("/", List).WithSummary("List users by uuids, tenant_id (with external_ids) or subtree_root_tenant_id, within reach, with cursor paging");
         group.MapPost("/", Create).RequireAuthorization(Policies.Create).WithSummary("Create a user in a tenant (login unique installation-wide, contact.email required; role admin or viewer)");
         group.MapGet("/me", Me).WithSummary("The user of a user token (grant_type=password), with facts about its tenant");
@@ -18,7 +19,7 @@ public static class UserEndpoints
         group.MapGet("/{userId}", Get).WithSummary("Fetch a user (with its access policies if ?with_access_policies=true)");
         group.MapPut("/{userId}", Update).RequireAuthorization(Policies.Change).WithSummary("Update a user (partial), quoting its current version; enabled=false ends its tokens");
         group.MapDelete("/{userId}", Delete).RequireAuthorization(Policies.Delete).WithSummary("Delete a disabled user, quoting its version (?version=N)");
-        group.MapPost("/{userId}/password", SetPassword).RequireAuthorization(Policies.ResetCredential).WithSummary("Set a user's password (policy: 12+ characters, not the login, two character classes); ends its tokens");
+        group.MapPost("/{userId}/password", SetPassword).RequireAuthorization(Policies.ResetCredential).KeepsAnswer(AnswerKept.Nothing).WithSummary("Set a user's password (policy: 12+ characters, not the login, two character classes); ends its tokens");
         group.MapGet("/{userId}/access_policies", AccessPolicies).WithSummary("The roles a user holds on tenants (its access policies)");
         group.MapPut("/{userId}/access_policies", ReplaceAccessPolicies).RequireAuthorization(Policies.Grant)
             .WithSummary("Replace a user's roles on tenants: each on its own tenant or below, within the caller's reach and no more than the caller holds there");
@@ -77,9 +78,9 @@ public static class UserEndpoints
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<AcronisErrorBody>>> Delete(
-        string userId, string? version, Caller caller, UserService users, CancellationToken ct)
+        string userId, string? version, HttpContext http, Caller caller, UserService users, CancellationToken ct)
     {
-        var v = VersionQuery.Parse(version);
+        var v = VersionQuery.Required(http, version);
         if (!v.IsOk)
         {
             return AcronisErrors.ToResult(v.Error);

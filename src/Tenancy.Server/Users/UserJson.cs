@@ -27,8 +27,10 @@ public sealed record UserJson(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ExternalId,
     string MfaStatus,
     string? ExternalOperationStatus,
-    string Role)
+    string Role) : IHasETag
 {
+    long? IHasETag.ETagVersion => Version;
+
     /// <param name="grants">The user's access policies, shown when asked for (?with_access_policies=true); empty otherwise.</param>
     public static UserJson From(User u, IEnumerable<RoleGrant>? grants = null) => new(
         u.Id, u.Version, u.TenantId, u.Login, ContactJson.Deserialize(u.Contact) ?? new Contact(),

@@ -26,8 +26,10 @@ public sealed record UserCreateRequest : JsonRequest<UserCreateRequest>
 
 /// <summary>PUT /api/2/users/{id}: a partial update quoting the current version.</summary>
 [RequestExample("""{"enabled": false, "version": 2}""")]
-public sealed record UserUpdateRequest : JsonRequest<UserUpdateRequest>
+public sealed record UserUpdateRequest : JsonRequest<UserUpdateRequest>, IQuotesVersion<UserUpdateRequest>
 {
+    public UserUpdateRequest WithVersion(long version) => this with { Version = version };
+
     public long? Version { get; init; }
     public Optional<string> Login { get; init; }
     public ContactRequest? Contact { get; init; }
