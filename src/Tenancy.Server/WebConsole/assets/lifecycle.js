@@ -13,45 +13,20 @@ const IMPACT = [
   ['usage', 'usage rows of the current period'],
 ];
 
-// Whether the server answers dry runs, per method; asked once, safely (see dryRunSupported).
-const support = new Map();
-
 /**
- * A server that does not know `dry_run` would carry the request out. So the console first sends the
- * dry run quoting version 0, which no tenant has: a server that knows dry runs answers 200 with
- * {"dry_run": true} and changes nothing; one that does not answers 409 (stale version) and changes
- * nothing either. Only then is the real dry run sent.
+ * The impact preview: the server's dry-run answer (docs/lifecycle.md, "Dry run"), which changes nothing.
+ * Null if the answer is not a dry run's, so the dialog says the preview is unavailable.
  */
-async function dryRunSupported(method, url, body) {
-  if (support.has(method)) {
-    return support.get(method);
-  }
-  let known = false;
-  try {
-    const answer = method === 'PUT'
-      ? await api.put(`${url}?dry_run=true`, { ...body, version: 0 })
-      : await api.del(`${url}?version=0&dry_run=true`);
-    known = Boolean(answer && answer.dry_run === true);
-  } catch (error) {
-    known = Boolean(error.body && error.body.dry_run === true);
-  }
-  support.set(method, known);
-  return known;
-}
-
-/** The impact preview: the server's dry-run answer, or null when it offers none. */
 async function preview(method, url, body, version) {
-  if (!(await dryRunSupported(method, url, body))) {
-    return null;
-  }
-  return method === 'PUT'
-    ? api.put(`${url}?dry_run=true`, { ...body, version })
-    : api.del(`${url}?version=${version}&dry_run=true`);
+  const answer = method === 'PUT'
+    ? await api.put(`${url}?dry_run=true`, { ...body, version })
+    : await api.del(`${url}?version=${version}&dry_run=true`);
+  return answer && answer.dry_run === true ? answer : null;
 }
 
 function impactView(result, tenant) {
   if (!result) {
-    return [h('p', { class: 'message warning' }, 'Impact preview unavailable: this server does not answer dry runs. '
+    return [h('p', { class: 'message warning' }, 'Impact preview unavailable. '
       + `The action applies to “${tenant.name}” and everything below it.`)];
   }
   const rows = IMPACT.filter(([key]) => result.impact && result.impact[key]).map(([key, label]) => {
