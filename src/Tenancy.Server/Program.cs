@@ -4,6 +4,7 @@ using Tenancy.Server.Activation;
 using Tenancy.Server.Bench;
 using Tenancy.Server.Catalog;
 using Tenancy.Server.Clients;
+using Tenancy.Server.Events;
 using Tenancy.Server.Nse;
 using Tenancy.Server.OfferingItems;
 using Tenancy.Server.Pricing;
@@ -12,6 +13,7 @@ using Tenancy.Server.Sessions;
 using Tenancy.Server.Search;
 using Tenancy.Server.Usage;
 using Tenancy.Server.Users;
+using Tenancy.Server.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -74,6 +76,11 @@ builder.Services.AddSingleton<ActivationStore>();
 builder.Services.AddSingleton<ActivationSignal>();
 builder.Services.AddSingleton<ActivationService>();
 builder.Services.AddHostedService<ActivationSender>();
+builder.Services.Configure<EventOptions>(builder.Configuration.GetSection(EventOptions.Section));
+builder.Services.AddSingleton<EventStore>();
+builder.Services.AddSingleton<EventFeed>();
+builder.Services.AddSingleton<CloudEventJson>();
+builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddTenancyAuth(builder.Configuration);
 builder.Services.AddTenancyRateLimits(builder.Configuration);
 builder.Services.AddTenancyOpenApi();
@@ -127,6 +134,8 @@ app.MapApplications();
 app.MapPricing();
 app.MapOfferingItems();
 app.MapReports();
+app.MapEvents();
+app.MapWebhooks();
 app.MapNse();
 app.MapBench();
 

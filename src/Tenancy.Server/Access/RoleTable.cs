@@ -32,6 +32,7 @@ public static class RoleTable
         [Resource.User] = Everything,
         [Resource.Audit] = Everything,
         [Resource.Report] = Everything,
+        [Resource.Event] = Everything,
         [Resource.Subscription] = Reading,
         [Resource.Usage] = Reading,
         [Resource.Application] = Reading,
