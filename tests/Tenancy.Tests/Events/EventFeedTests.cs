@@ -68,10 +68,9 @@ public abstract class EventFeedTests(StorageProvider provider) : ServerTests(pro
         await root.RenameAsync(tree.UnitId, "unit renamed");
 
         var own = await tree.CustomerAdmin.GetAsync("/api/2/events?types=tenancy.tenant.updated").ExpectAsync(HttpStatusCode.OK);
-        var refused = await tree.CustomerAdmin.GetAsync($"/api/2/events?subtree_root_id={tree.PartnerId}").ExpectErrorAsync(HttpStatusCode.Forbidden, 1002);
+        await tree.CustomerAdmin.GetAsync($"/api/2/events?subtree_root_id={tree.PartnerId}").ExpectErrorAsync(HttpStatusCode.Forbidden, 1002);
 
         Assert.Equal([tree.UnitId], own.Items().Select(e => e.Str("subject")));
-        Assert.Contains("outside", refused.Str("message"), StringComparison.Ordinal);
     }
 
     [Theory]
