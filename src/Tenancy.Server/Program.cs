@@ -7,6 +7,7 @@ using Tenancy.Server.Idempotency;
 using Tenancy.Server.Lifecycle;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Demo;
+using Tenancy.Server.Events;
 using Tenancy.Server.Nse;
 using Tenancy.Server.OfferingItems;
 using Tenancy.Server.Pricing;
@@ -16,6 +17,7 @@ using Tenancy.Server.Search;
 using Tenancy.Server.Usage;
 using Tenancy.Server.Users;
 using Tenancy.Server.WebConsole;
+using Tenancy.Server.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -81,6 +83,11 @@ builder.Services.AddSingleton<ActivationStore>();
 builder.Services.AddSingleton<ActivationSignal>();
 builder.Services.AddSingleton<ActivationService>();
 builder.Services.AddHostedService<ActivationSender>();
+builder.Services.Configure<EventOptions>(builder.Configuration.GetSection(EventOptions.Section));
+builder.Services.AddSingleton<EventStore>();
+builder.Services.AddSingleton<EventFeed>();
+builder.Services.AddSingleton<CloudEventJson>();
+builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddTenancyAuth(builder.Configuration);
 builder.Services.AddTenancyRateLimits(builder.Configuration);
 builder.Services.AddTenancyIdempotency(builder.Configuration);
@@ -150,6 +157,8 @@ app.MapApplications();
 app.MapPricing();
 app.MapOfferingItems();
 app.MapReports();
+app.MapEvents();
+app.MapWebhooks();
 app.MapNse();
 app.MapBench();
 

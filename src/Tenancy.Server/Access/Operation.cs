@@ -51,4 +51,7 @@ public enum Resource
 
     /// <summary>A usage report of a tenant (its configuration and stored files).</summary>
     Report,
+
+    /// <summary>The change feed of a tenant's subtree (GET /api/2/events) and the webhooks that deliver it.</summary>
+    Event,
 }

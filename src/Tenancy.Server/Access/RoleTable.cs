@@ -22,8 +22,8 @@ public static class RoleTable
     private static readonly string[] AnyKind = [];
 
     /// <summary>
-    /// A company's own administrators manage its tenants, API clients, users and their roles, and read the
-    /// audit trail; subscriptions, usage, applications and pricing are what its partner sells it: they read them.
+    /// A company's own administrators manage its tenants, API clients, users and their roles, read the
+    /// audit trail and the change feed and manage webhooks; subscriptions, usage, applications and pricing are what its partner sells it: they read them.
     /// </summary>
     private static readonly Dictionary<Resource, Operation[]> CompanyLevel = new()
     {
@@ -32,6 +32,7 @@ public static class RoleTable
         [Resource.User] = Everything,
         [Resource.Audit] = Everything,
         [Resource.Report] = Everything,
+        [Resource.Event] = Everything,
         [Resource.Subscription] = Reading,
         [Resource.Usage] = Reading,
         [Resource.Application] = Reading,

@@ -55,8 +55,13 @@ public static class AuditLog
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    internal static Task WriteAsync(DbConnection c, DbTransaction tx, AuditEntry e, long at, CancellationToken ct) =>
-        c.ExecuteAsync(new CommandDefinition(
+    /// <summary>
+    /// Writes the audit record and its event (<see cref="Events.EventLog"/>). It must be the last statement
+    /// of the transaction, just before the commit: on PostgreSQL the event takes the feed's lock until then.
+    /// </summary>
+    internal static async Task WriteAsync(DbConnection c, DbTransaction tx, AuditEntry e, long at, CancellationToken ct)
+    {
+        await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO audit_log (at, actor_type, actor_id, actor_tenant_id, operation, target_type, target_id, " +
             "target_path, changes, address, request_id, impersonator) VALUES (@at, @actorType, @actorId, @actorTenantId, @Operation, " +
             "@TargetType, @TargetId, @TargetPath, @changes, @address, @requestId, @impersonator)",
@@ -76,4 +81,6 @@ public static class AuditLog
                 impersonator = e.Actor.Impersonator,
             },
             tx, cancellationToken: ct));
+        await Events.EventLog.WriteAsync(c, tx, e, at, ct);
+    }
 }

@@ -64,6 +64,9 @@ public sealed class TenantWriter(Database db)
             requestId = w.Caller.RequestId,
             impersonator = w.Caller.Impersonator,
             after = JsonSerializer.Serialize(w.Columns, Json),
+            eventId = Guid.NewGuid().ToString(),
+            eventType = Events.EventTypes.Of(w.Operation, "tenant"),
+            feedLock = Events.EventLog.FeedLock,
         });
         foreach (var (name, value) in w.Parameters)
         {
@@ -89,11 +92,15 @@ public sealed class TenantWriter(Database db)
             ? $"WITH old AS (SELECT t.* FROM tenants t WHERE {condition} AND ({differs}) FOR UPDATE), " +
               $"upd AS (UPDATE tenants SET {Sets(sets)}version = tenants.version + 1, updated_at = @now FROM old " +
               "WHERE tenants.seq = old.seq RETURNING tenants.seq), " +
-              $"aud AS ({AuditInsert}SELECT {AuditValues("old", w)} FROM old JOIN upd ON upd.seq = old.seq) " +
+              $"aud AS ({AuditInsert}SELECT {AuditValues("old", w)} FROM old JOIN upd ON upd.seq = old.seq), " +
+              // The event (see EventLog): the feed's lock is taken for the row once it is locked and updated.
+              $"ev AS ({EventInsert}SELECT {EventValues("old", w)} FROM old JOIN upd ON upd.seq = old.seq, " +
+              "LATERAL (SELECT pg_advisory_xact_lock(@feedLock) FROM upd u WHERE u.seq = old.seq) feed) " +
               $"SELECT seq FROM upd; {readBack}"
             // SQLite runs one writer at a time (the transaction takes the write lock first): record from the
             // row as it is, then update it under the same conditions.
             : $"{AuditInsert}SELECT {AuditValues("t", w)} FROM tenants t WHERE {condition} AND ({differs}); " +
+              $"{EventInsert}SELECT {EventValues("t", w)} FROM tenants t WHERE {condition} AND ({differs}); " +
               $"UPDATE tenants AS t SET {Sets(sets)}version = version + 1, updated_at = @now WHERE {condition} AND ({differs}) " +
               $"RETURNING seq; {readBack}";
 
@@ -116,6 +123,11 @@ public sealed class TenantWriter(Database db)
             await tx.CommitAsync(ct);
         }
 
+        if (outcome.Written)
+        {
+            Events.EventSignal.Pulse();
+        }
+
         return outcome;
     }
 
@@ -134,6 +146,24 @@ public sealed class TenantWriter(Database db)
             : $"json_object('before', json_object({before}), 'after', json(@after))";
         return "@now, @actorType, @actorId, @actorTenantId, @operation, 'tenant', " +
             $"{alias}.id, {alias}.path, {changes}, @address, @requestId, @impersonator";
+    }
+
+    private const string EventInsert = "INSERT INTO events (event_id, type, tenant_id, tenant_path, at, data) ";
+
+    /// <summary>The event's values (as <see cref="Events.EventLog"/> writes them for other changes): the tenant's path as ids, before and after.</summary>
+    private string EventValues(string alias, TenantWrite w)
+    {
+        var before = string.Join(", ", w.Columns.Keys.Select(c => $"'{c}', {JsonValue($"{alias}.{c}", c)}"));
+        var data = db.Provider == StorageProvider.Postgres
+            ? "json_build_object('operation', @operation, " +
+              $"'tenant_path', (SELECT json_agg(a.id ORDER BY a.level) FROM tenants a WHERE a.seq IN ({db.PathSeqs($"{alias}.path")})), " +
+              $"'target', json_build_object('type', 'tenant', 'id', {alias}.id), 'actor', json_build_object('type', @actorType, 'id', @actorId), " +
+              $"'before', json_build_object({before}), 'after', CAST(@after AS json))::text"
+            : "json_object('operation', @operation, " +
+              $"'tenant_path', (SELECT json_group_array(x.id) FROM (SELECT a.id FROM tenants a WHERE a.seq IN ({db.PathSeqs($"{alias}.path")}) ORDER BY a.level) x), " +
+              $"'target', json_object('type', 'tenant', 'id', {alias}.id), 'actor', json_object('type', @actorType, 'id', @actorId), " +
+              $"'before', json_object({before}), 'after', json(@after))";
+        return $"@eventId, @eventType, {alias}.id, {alias}.path, @now, {data}";
     }
 
     /// <summary>A column as a JSON value: SQLite keeps booleans as integers, so they are spelled out.</summary>

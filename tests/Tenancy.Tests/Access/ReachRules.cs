@@ -21,6 +21,9 @@ public enum Res
     Pricing,
     OfferingItem,
     Report,
+
+    /// <summary>The change feed and webhooks of a subtree.</summary>
+    Event,
 }
 
 public enum Op
@@ -97,7 +100,7 @@ public static class ReachRules
     public static bool Allows(string role, Res resource, Op op) => role switch
     {
         "admin" or "root_admin" or "partner_admin" => true,
-        "company_admin" or "unit_admin" => op is Op.Read or Op.List || resource is Res.Tenant or Res.Client or Res.User or Res.Audit or Res.Report,
+        "company_admin" or "unit_admin" => op is Op.Read or Op.List || resource is Res.Tenant or Res.Client or Res.User or Res.Audit or Res.Report or Res.Event,
         "viewer" or "readonly_admin" => op is Op.Read or Op.List,
         _ => false,
     };

@@ -23,7 +23,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ServerProcess> StartAsync(TestStore store, string clientId, string secret)
+    /// <param name="settings">More configuration, as "--Key=value" arguments.</param>
+    public static async Task<ServerProcess> StartAsync(TestStore store, string clientId, string secret, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
@@ -44,6 +45,11 @@ public sealed class ServerProcess : IAsyncDisposable
         })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            info.ArgumentList.Add($"--{key}={value}");
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
