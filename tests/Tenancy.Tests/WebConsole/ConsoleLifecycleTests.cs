@@ -95,12 +95,8 @@ public sealed class ConsoleLifecycleTests(BrowserFixture browser) : ConsoleTest(
         await world.Root.PutTenantAsync(world.CustomerIds[0], new { name = "Renamed meanwhile", version = current.GetProperty("version").GetInt64() })
             .ExpectAsync(HttpStatusCode.OK);
 
+        // The suspend's dry run quotes the version the page shows: the server refuses it as stale (1001).
         await page.GetByRole(AriaRole.Button, new() { Name = "Suspend", Exact = true }).ClickAsync();
-        var confirm = Dialog(page).GetByRole(AriaRole.Button, new() { Name = $"Suspend {world.CustomerNames[0]}" });
-        if (await confirm.IsEnabledAsync())
-        {
-            await confirm.ClickAsync();
-        }
 
         var alert = page.Locator(".message.warning[role=alert]");
         await Expect(alert).ToContainTextAsync($"Someone changed “{world.CustomerNames[0]}” since this page was loaded");
