@@ -233,6 +233,7 @@ public static class AccessPolicy
         Resource.Pricing => "pricing setting",
         Resource.OfferingItem => "offering item",
         Resource.Report => "report",
+        Resource.Deletion => "deletion",
         _ => "audit record",
     };
 

@@ -51,4 +51,7 @@ public enum Resource
 
     /// <summary>A usage report of a tenant (its configuration and stored files).</summary>
     Report,
+
+    /// <summary>The deletion (termination operation) of a tenant's subtree: read it; a service acknowledges its purge (Change).</summary>
+    Deletion,
 }

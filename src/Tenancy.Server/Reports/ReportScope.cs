@@ -41,7 +41,7 @@ public sealed class ReportScope(Database db)
         var live = (await c.QueryAsync<LiveRow>(new CommandDefinition(
             "SELECT t.seq, t.id, t.kind, t.name, t.code, t.path, " +
             $"CASE WHEN {AccessPolicy.Unbarred("t.path")} THEN 1 ELSE 0 END AS reachable " +
-            $"FROM tenants t WHERE {AccessPolicy.SeeWhere("t.path")}", args, cancellationToken: ct))).AsList();
+            $"FROM tenants t WHERE {AccessPolicy.SeeWhere("t.path")}{(withDeleted ? "" : " AND t.deleted_at IS NULL")}", args, cancellationToken: ct))).AsList();
 
         var ids = live.ToDictionary(t => t.Seq, t => t.Id);
         var depth = scope.PathSeqs().Length - 1;
