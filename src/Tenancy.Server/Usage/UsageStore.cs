@@ -141,7 +141,7 @@ public sealed class UsageStore(Database db)
         var idPath = await TenantArchive.IdPathAsync(db, c, scope, ct);
         var rows = await c.QueryAsync<ReportRow>(new CommandDefinition(
             "WITH scope AS (" +
-            "SELECT id, name, code, zuora_account_name, zuora_account_number, CAST(NULL AS BIGINT) AS deleted_at " +
+            "SELECT id, name, code, zuora_account_name, zuora_account_number, deleted_at " +
             "FROM tenants WHERE path >= @path AND path < @upper " +
             "UNION ALL SELECT id, name, code, zuora_account_name, zuora_account_number, deleted_at " +
             "FROM tenant_archive WHERE id_path >= @idPath AND id_path < @idUpper) " +

@@ -21,6 +21,7 @@ public enum Res
     Pricing,
     OfferingItem,
     Report,
+    Deletion,
 }
 
 public enum Op
