@@ -80,9 +80,17 @@ public sealed class DeletionService(
         var now = clock.NowMicros();
         var audit = new AuditEntry(caller, "tenant.restore", "tenant", tenant.Id, tenant.Path,
             new Dictionary<string, object?> { ["deletion_id"] = deletion.Id }, new Dictionary<string, object?> { ["deletion_state"] = DeletionStates.Cancelled });
-        if (await store.RestoreAsync(deletion, now, audit, ct))
+        try
         {
-            return Done.Value;
+            if (await store.RestoreAsync(deletion, now, audit, ct))
+            {
+                return Done.Value;
+            }
+        }
+        catch (Exception e) when (Database.IsConstraintViolation(e))
+        {
+            return new Duplicate("code", $"A code or login of tenant {tenant.Id}'s subtree was taken since it was deleted; " +
+                "free it (or rename that object), then restore again.");
         }
 
         // Nothing written: decided on the rows as they are now.

@@ -1,3 +1,5 @@
+using Tenancy.Server.Users;
+
 namespace Tenancy.Server.Deletions;
 
 /// <summary>
@@ -9,6 +11,12 @@ public sealed class DeletionStore(Database db)
     private const string Columns =
         "id, tenant_id, tenant_path, parent_id, state, created_at, created_by, restore_until, acknowledge_by, finished_at, " +
         "tenants_total, users_total, clients_total, tenants_purged, users_purged, clients_purged";
+
+    /// <summary>
+    /// Marks a tenant deleted by the deletion @id. Its code is set aside (free for a new tenant meanwhile; a restore takes
+    /// it back, or answers 409 when it was taken), as are its users' logins.
+    /// </summary>
+    private const string MarkSets = "deleted_at = @now, deletion_id = @id, deleted_code = code, code = NULL";
 
     private const string ServiceColumns = "deletion_id, application_id, acknowledged_at, acknowledged_by";
 
@@ -34,7 +42,7 @@ public sealed class DeletionStore(Database db)
         await using var c = await db.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         var n = await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE tenants SET deleted_at = @now, deletion_id = @id WHERE seq = @seq AND deleted_at IS NULL" +
+            $"UPDATE tenants SET {MarkSets} WHERE seq = @seq AND deleted_at IS NULL" +
             (expectedVersion is null ? "" : " AND version = @expectedVersion") + condition, args, tx, cancellationToken: ct));
         if (n == 0)
         {
@@ -42,8 +50,11 @@ public sealed class DeletionStore(Database db)
         }
 
         var descendants = await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE tenants SET deleted_at = @now, deletion_id = @id WHERE path > @path AND path < @upper AND deleted_at IS NULL",
+            $"UPDATE tenants SET {MarkSets} WHERE path > @path AND path < @upper AND deleted_at IS NULL",
             args, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(
+            $"UPDATE users SET {UserStore.SetLoginAside} WHERE deleted_login_key IS NULL " +
+            "AND tenant_seq IN (SELECT seq FROM tenants WHERE deletion_id = @id)", args, tx, cancellationToken: ct));
         var users = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM users u JOIN tenants t ON t.seq = u.tenant_seq WHERE t.deletion_id = @id", args, tx, cancellationToken: ct));
         var clients = await c.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -76,7 +87,10 @@ public sealed class DeletionStore(Database db)
             ("UPDATE deletions SET state = @cancelled, finished_at = @now WHERE id = @id AND state = @pending AND restore_until > @now " +
                 "AND NOT EXISTS (SELECT 1 FROM tenants p WHERE p.id = @parentId AND p.deleted_at IS NOT NULL)",
                 new { id = deletion.Id, now, parentId = deletion.ParentId, cancelled = DeletionStates.Cancelled, pending = DeletionStates.Pending }),
-            ("UPDATE tenants SET deleted_at = NULL, deletion_id = NULL WHERE deletion_id = @id", new { id = deletion.Id }),
+            ($"UPDATE users SET {UserStore.TakeLoginBack} WHERE deleted_at IS NULL AND deleted_login_key IS NOT NULL " +
+                "AND tenant_seq IN (SELECT seq FROM tenants WHERE deletion_id = @id)", new { id = deletion.Id }),
+            ("UPDATE tenants SET deleted_at = NULL, deletion_id = NULL, code = deleted_code, deleted_code = NULL WHERE deletion_id = @id",
+                new { id = deletion.Id }),
         ], audit, now, ct);
 
     /// <summary>Records a service's acknowledgement of a deletion that is purging; false when not purging or already acknowledged.</summary>

@@ -42,7 +42,7 @@ public sealed class ReportScope(Database db)
         var args = new DynamicParameters(AccessPolicy.Parameters(reach));
         await using var c = await db.OpenAsync(ct);
         var live = (await c.QueryAsync<LiveRow>(new CommandDefinition(
-            "SELECT t.seq, t.id, t.kind, t.name, t.code, t.path, t.deleted_at, " +
+            "SELECT t.seq, t.id, t.kind, t.name, COALESCE(t.code, t.deleted_code) AS code, t.path, t.deleted_at, " +
             $"CASE WHEN {AccessPolicy.Unbarred("t.path")} THEN 1 ELSE 0 END AS reachable " +
             $"FROM tenants t WHERE {AccessPolicy.SeeWhere("t.path")}{(withDeleted ? "" : " AND t.deleted_at IS NULL")}", args, cancellationToken: ct))).AsList();
 

@@ -47,6 +47,9 @@ public sealed class Tenant
     /// <summary>The deletion (operation) that marked this tenant; a restore brings back exactly its rows.</summary>
     public string? DeletionId { get; init; }
 
+    /// <summary>A deleted tenant's code, set aside so that the code is free for a new tenant until a restore takes it back.</summary>
+    public string? DeletedCode { get; init; }
+
     public bool IsRoot => ParentSeq is null;
 
     /// <summary>The internal keys on the path, root first, this tenant last.</summary>

@@ -22,7 +22,7 @@ public static class TenantArchive
 
         var rows = subtree.Select(t => new
         {
-            t.Id, IdPath = IdPath(t.PathSeqs(), ids), t.Kind, t.Name, t.Code, t.ZuoraAccountName,
+            t.Id, IdPath = IdPath(t.PathSeqs(), ids), t.Kind, t.Name, Code = t.Code ?? t.DeletedCode, t.ZuoraAccountName,
             t.ZuoraAccountNumber, t.Description, t.CreatedAt, DeletedAt = t.DeletedAt ?? now,
         });
         await c.ExecuteAsync(new CommandDefinition(

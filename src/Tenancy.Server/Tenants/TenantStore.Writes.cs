@@ -58,7 +58,7 @@ public sealed partial class TenantStore
             "@Id, @ParentSeq, @ParentId, '', @Level, @Kind, @Name, @Enabled, @Version, @CreatedAt, @UpdatedAt, " +
             "@CustomerType, @CustomerId, @InternalTag, @Language, @OwnerId, @AncestralAccess, @UpdateLockEnabled, " +
             "@UpdateLockOwner, @BrandId, @BrandUuid, @DefaultIdpId, @MfaStatus, @PricingMode, @Contact, @Code, " +
-            "@ZuoraAccountName, @ZuoraAccountNumber, @Description, @DeletedAt, @DeletionId) RETURNING seq",
+            "@ZuoraAccountName, @ZuoraAccountNumber, @Description, @DeletedAt, @DeletionId, @DeletedCode) RETURNING seq",
             draft, tx, cancellationToken: ct));
         var path = TreePath.Child(parent?.Path ?? "/", seq);
         var parentId = parent?.Id ?? draft.Id;
@@ -174,6 +174,6 @@ public sealed partial class TenantStore
         UpdateLockEnabled = t.UpdateLockEnabled, UpdateLockOwner = t.UpdateLockOwner, BrandId = t.BrandId,
         BrandUuid = t.BrandUuid, DefaultIdpId = t.DefaultIdpId, MfaStatus = t.MfaStatus, PricingMode = t.PricingMode,
         Contact = t.Contact, Code = t.Code, ZuoraAccountName = t.ZuoraAccountName,
-        ZuoraAccountNumber = t.ZuoraAccountNumber, Description = t.Description, DeletedAt = t.DeletedAt, DeletionId = t.DeletionId,
+        ZuoraAccountNumber = t.ZuoraAccountNumber, Description = t.Description, DeletedAt = t.DeletedAt, DeletionId = t.DeletionId, DeletedCode = t.DeletedCode,
     };
 }

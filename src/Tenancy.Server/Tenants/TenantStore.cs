@@ -26,7 +26,7 @@ public sealed partial class TenantStore(Database db)
         "seq, id, parent_seq, parent_id, path, level, kind, name, enabled, version, created_at, updated_at, " +
         "customer_type, customer_id, internal_tag, language, owner_id, ancestral_access, update_lock_enabled, " +
         "update_lock_owner, brand_id, brand_uuid, default_idp_id, mfa_status, pricing_mode, contact, code, " +
-        "zuora_account_name, zuora_account_number, description, deleted_at, deletion_id";
+        "zuora_account_name, zuora_account_number, description, deleted_at, deletion_id, deleted_code";
 
     /// <summary>A live (not deleted) tenant row; a deleted one is read only where allow_deleted asks for it.</summary>
     internal const string Live = "deleted_at IS NULL";

@@ -243,7 +243,17 @@ public sealed partial class UserService(
         var now = clock.NowMicros();
         var audit = new AuditEntry(caller, "user.restore", "user", user.Id, user.TenantPath,
             new Dictionary<string, object?> { ["deleted_at"] = deletedAt }, new Dictionary<string, object?> { ["deleted_at"] = null });
-        return await store.RestoreAsync(user.Id, now - (long)deletion.Value.RetentionPeriod.TotalMicroseconds, audit, now, ct)
+        bool restored;
+        try
+        {
+            restored = await store.RestoreAsync(user.Id, now - (long)deletion.Value.RetentionPeriod.TotalMicroseconds, audit, now, ct);
+        }
+        catch (Exception e) when (Database.IsConstraintViolation(e))
+        {
+            return new Duplicate("login", $"The login '{user.Login}' was taken by another user since user {user.Id} was deleted.");
+        }
+
+        return restored
             ? Done.Value
             : new RuleViolation(Rule.Business,
                 $"The restore window of user {user.Id} ended at {Timestamps.Format(deletedAt + (long)deletion.Value.RetentionPeriod.TotalMicroseconds)}; it is purged.");

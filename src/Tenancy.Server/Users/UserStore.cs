@@ -12,6 +12,12 @@ public sealed class UserStore(Database db)
         "u.external_id, u.notifications, u.password_hash, u.token_generation, u.version, u.created_at, u.updated_at, " +
         "u.deleted_at, t.path AS tenant_path FROM users u JOIN tenants t ON t.seq = u.tenant_seq";
 
+    /// <summary>A deleted user's login set aside: the login is free for a new user until a restore takes it back.</summary>
+    internal const string SetLoginAside = "deleted_login_key = login_key, login_key = '#deleted/' || id";
+
+    /// <summary>A restored user's login taken back (a uniqueness violation when it was taken meanwhile).</summary>
+    internal const string TakeLoginBack = "login_key = deleted_login_key, deleted_login_key = NULL";
+
     /// <summary>A live user: neither it nor its tenant deleted (a deleted one is read only to restore it).</summary>
     private const string Live = "u.deleted_at IS NULL AND t.deleted_at IS NULL";
 
@@ -131,13 +137,13 @@ public sealed class UserStore(Database db)
     /// </summary>
     public Task<bool> DeleteAsync(string id, long expectedVersion, AuditEntry audit, long now, CancellationToken ct = default) =>
         db.ExecuteAuditedAsync(
-            "UPDATE users SET deleted_at = @now WHERE id = @id AND version = @expectedVersion AND NOT enabled AND deleted_at IS NULL",
+            $"UPDATE users SET deleted_at = @now, {SetLoginAside} WHERE id = @id AND version = @expectedVersion AND NOT enabled AND deleted_at IS NULL",
             new { id, expectedVersion, now }, audit, now, ct);
 
     /// <summary>Brings back a user deleted after <paramref name="deletedAfter"/> (within the window); false otherwise.</summary>
     public Task<bool> RestoreAsync(string id, long deletedAfter, AuditEntry audit, long now, CancellationToken ct = default) =>
         db.ExecuteAuditedAsync(
-            "UPDATE users SET deleted_at = NULL WHERE id = @id AND deleted_at IS NOT NULL AND deleted_at > @deletedAfter",
+            $"UPDATE users SET deleted_at = NULL, {TakeLoginBack} WHERE id = @id AND deleted_at IS NOT NULL AND deleted_at > @deletedAfter",
             new { id, deletedAfter }, audit, now, ct);
 
     /// <summary>Purges up to <paramref name="limit"/> users deleted on their own at or before <paramref name="deletedBefore"/>; how many.</summary>

@@ -5,10 +5,14 @@
 -- (operation) took it, so a restore brings back exactly the rows that deletion marked.
 ALTER TABLE tenants ADD COLUMN deleted_at INTEGER NULL;
 ALTER TABLE tenants ADD COLUMN deletion_id TEXT NULL;
+-- A deleted tenant's code is set aside (free meanwhile; a restore takes it back or is refused when it was taken).
+ALTER TABLE tenants ADD COLUMN deleted_code TEXT NULL;
 CREATE INDEX ix_tenants_deletion ON tenants(deletion_id) WHERE deletion_id IS NOT NULL;
 
 -- A user deleted on its own (DELETE /api/2/users/{id}); purged after the window.
 ALTER TABLE users ADD COLUMN deleted_at INTEGER NULL;
+-- The login of a deleted user (or of a user of a deleted tenant) is set aside the same way.
+ALTER TABLE users ADD COLUMN deleted_login_key TEXT NULL;
 CREATE INDEX ix_users_deleted ON users(deleted_at) WHERE deleted_at IS NOT NULL;
 
 -- A deletion of a tenant's subtree: pending (restorable until restore_until), purging (services purge
