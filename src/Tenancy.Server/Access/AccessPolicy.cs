@@ -234,6 +234,7 @@ public static class AccessPolicy
         Resource.OfferingItem => "offering item",
         Resource.Report => "report",
         Resource.Event => "event",
+        Resource.Deletion => "deletion",
         _ => "audit record",
     };
 

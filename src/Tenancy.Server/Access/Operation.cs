@@ -54,4 +54,7 @@ public enum Resource
 
     /// <summary>The change feed of a tenant's subtree (GET /api/2/events) and the webhooks that deliver it.</summary>
     Event,
+
+    /// <summary>The deletion (termination operation) of a tenant's subtree: read it; a service acknowledges its purge (Change).</summary>
+    Deletion,
 }

@@ -38,6 +38,7 @@ public static class RoleTable
         [Resource.Application] = Reading,
         [Resource.Pricing] = Reading,
         [Resource.OfferingItem] = Reading,
+        [Resource.Deletion] = Reading,
     };
 
     public static readonly IReadOnlyList<RoleDefinition> Catalogue =

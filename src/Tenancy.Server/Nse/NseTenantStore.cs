@@ -23,7 +23,9 @@ public sealed class NseTenantStore(Database db)
         args.AddDynamicParams(new { offset, limit });
         // The root's subtree is the whole table: without the (then vacuous) path range, the count is a
         // plain table count and the ORDER BY walks its column's index instead of sorting the tree.
-        var scope = AccessPolicy.SeesAll(caller, Resource.Tenant) ? "" : $"WHERE {AccessPolicy.SeeWhere(caller, Resource.Tenant, "path")}";
+        // Deleted tenants (restorable until purged) are not listed.
+        var scope = AccessPolicy.SeesAll(caller, Resource.Tenant) ? $"WHERE {TenantStore.Live}"
+            : $"WHERE {AccessPolicy.SeeWhere(caller, Resource.Tenant, "path")} AND {TenantStore.Live}";
         await using var c = await db.OpenAsync(ct);
         var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM tenants {scope}", args, cancellationToken: ct));

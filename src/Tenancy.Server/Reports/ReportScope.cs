@@ -20,6 +20,9 @@ public sealed class ReportScope(Database db)
         public string? Code { get; init; }
         public string Path { get; init; } = "";
         public bool Reachable { get; init; }
+
+        /// <summary>Deleted, not yet purged (shown only in reports of a period, like archived ones).</summary>
+        public long? DeletedAt { get; init; }
     }
 
     private sealed class ArchivedRow
@@ -39,14 +42,14 @@ public sealed class ReportScope(Database db)
         var args = new DynamicParameters(AccessPolicy.Parameters(reach));
         await using var c = await db.OpenAsync(ct);
         var live = (await c.QueryAsync<LiveRow>(new CommandDefinition(
-            "SELECT t.seq, t.id, t.kind, t.name, t.code, t.path, " +
+            "SELECT t.seq, t.id, t.kind, t.name, COALESCE(t.code, t.deleted_code) AS code, t.path, t.deleted_at, " +
             $"CASE WHEN {AccessPolicy.Unbarred("t.path")} THEN 1 ELSE 0 END AS reachable " +
-            $"FROM tenants t WHERE {AccessPolicy.SeeWhere("t.path")}", args, cancellationToken: ct))).AsList();
+            $"FROM tenants t WHERE {AccessPolicy.SeeWhere("t.path")}{(withDeleted ? "" : " AND t.deleted_at IS NULL")}", args, cancellationToken: ct))).AsList();
 
         var ids = live.ToDictionary(t => t.Seq, t => t.Id);
         var depth = scope.PathSeqs().Length - 1;
         var tenants = live.Where(t => t.Reachable)
-            .Select(t => new ReportTenant(t.Id, t.Kind, t.Name, t.Code, null, [.. TreePath.Seqs(t.Path)[depth..].Select(s => ids[s])]))
+            .Select(t => new ReportTenant(t.Id, t.Kind, t.Name, t.Code, t.DeletedAt, [.. TreePath.Seqs(t.Path)[depth..].Select(s => ids[s])]))
             .ToList();
         if (!withDeleted)
         {

@@ -28,7 +28,7 @@ public sealed class UsageSource(Database db, ServiceCatalog catalog)
             var current = await c.QueryAsync<Row>(new CommandDefinition(
                 "SELECT u.tenant_id, u.application_id, u.offering_item, SUM(u.value) AS value " +
                 "FROM tenants t JOIN usage_current u ON u.tenant_id = t.id " +
-                "WHERE t.path >= @path AND t.path < @upper GROUP BY u.tenant_id, u.application_id, u.offering_item",
+                "WHERE t.path >= @path AND t.path < @upper AND t.deleted_at IS NULL GROUP BY u.tenant_id, u.application_id, u.offering_item",
                 new { path = scope.Path, upper = TreePath.UpperBound(scope.Path) }, cancellationToken: ct));
             return [.. current.Select(Record)];
         }

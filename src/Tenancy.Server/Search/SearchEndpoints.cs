@@ -53,7 +53,7 @@ public static class SearchEndpoints
     private static async Task<Results<Ok<SearchJson>, JsonHttpResult<AcronisErrorBody>>> Search(
         [AsParameters] SearchQuery q, Caller caller, SearchService search, CancellationToken ct)
     {
-        // Deleted tenants and users are not kept (terminated ones go to the archive), so allow_deleted finds none more.
+        // Deleted tenants and users (restorable until purged) are not searched: allow_deleted is accepted and finds none more.
         var limit = QueryValues.Limit(q.Limit, DefaultLimit, SearchService.MaxLimit);
         var allowDeleted = QueryValues.Flag(q.AllowDeleted, "allow_deleted");
         Error? invalid = string.IsNullOrEmpty(q.Tenant) ? new Invalid("tenant", "tenant (the id of the tenant to search in) is required.")

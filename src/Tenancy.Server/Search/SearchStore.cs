@@ -79,7 +79,9 @@ public sealed class SearchStore(Database db)
                 + " AND NOT (s.term >= lower(@text) AND s.term < (lower(@text) || @highest))",
         };
         var order = tier == MatchTier.Substring ? "" : " ORDER BY s.term, s.obj_id";
-        return $"{Select} WHERE {match} AND t.path >= @root AND t.path < @rootUpper AND {reach ?? AccessPolicy.Where("t.path")}{order} LIMIT @take";
+        // Deleted tenants and users (restorable until purged) are not found.
+        return $"{Select} WHERE {match} AND t.path >= @root AND t.path < @rootUpper AND t.deleted_at IS NULL AND u.deleted_at IS NULL " +
+            $"AND {reach ?? AccessPolicy.Where("t.path")}{order} LIMIT @take";
     }
 
     /// <summary>Up to <paramref name="take"/> matching fields of one tier, within the subtree at <paramref name="rootPath"/>.</summary>

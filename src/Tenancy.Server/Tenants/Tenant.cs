@@ -41,6 +41,15 @@ public sealed class Tenant
     public string? ZuoraAccountNumber { get; init; }
     public string? Description { get; init; }
 
+    /// <summary>When the tenant was deleted (soft, restorable until its deletion is purged); null while live.</summary>
+    public long? DeletedAt { get; init; }
+
+    /// <summary>The deletion (operation) that marked this tenant; a restore brings back exactly its rows.</summary>
+    public string? DeletionId { get; init; }
+
+    /// <summary>A deleted tenant's code, set aside so that the code is free for a new tenant until a restore takes it back.</summary>
+    public string? DeletedCode { get; init; }
+
     public bool IsRoot => ParentSeq is null;
 
     /// <summary>The internal keys on the path, root first, this tenant last.</summary>
@@ -56,7 +65,8 @@ public sealed class Tenant
 /// False when the viewer may know the tenant exists but not its details: a tenant between them has
 /// ancestral_access off and the viewer is above that tenant's parent.
 /// </param>
-public sealed record TenantView(Tenant Tenant, bool HasChildren, string? DisabledBy, bool Detailed = true)
+/// <param name="DeletionState">For a deleted tenant shown with allow_deleted: the state of its deletion.</param>
+public sealed record TenantView(Tenant Tenant, bool HasChildren, string? DisabledBy, bool Detailed = true, string? DeletionState = null)
 {
     public bool EffectivelyEnabled => DisabledBy is null;
 }

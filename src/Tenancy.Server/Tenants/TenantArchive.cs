@@ -8,13 +8,13 @@ namespace Tenancy.Server.Tenants;
 /// </summary>
 public static class TenantArchive
 {
-    /// <summary>Archives <paramref name="tenant"/> and its subtree; runs in the deleting transaction.</summary>
-    internal static async Task WriteAsync(Database db, DbConnection c, DbTransaction tx, Tenant tenant, long deletedAt, CancellationToken ct)
+    /// <summary>
+    /// Archives the given tenants (a batch of a purge); runs in the purging transaction. A tenant is archived as
+    /// deleted when it was deleted (its soft deletion), else at <paramref name="now"/>.
+    /// </summary>
+    internal static async Task WriteRowsAsync(Database db, DbConnection c, DbTransaction tx, IReadOnlyList<Tenant> subtree, long now, CancellationToken ct)
     {
-        var subtree = await c.QueryAsync<Tenant>(new CommandDefinition(
-            $"SELECT {TenantStore.Columns} FROM tenants WHERE path >= @path AND path < @upper",
-            new { path = tenant.Path, upper = TreePath.UpperBound(tenant.Path) }, tx, cancellationToken: ct));
-        var ids = await IdsAsync(db, c, tx, tenant.PathSeqs(), ct);
+        var ids = await IdsAsync(db, c, tx, [.. subtree.SelectMany(t => t.PathSeqs()).Distinct()], ct);
         foreach (var t in subtree)
         {
             ids[t.Seq] = t.Id;
@@ -22,8 +22,8 @@ public static class TenantArchive
 
         var rows = subtree.Select(t => new
         {
-            t.Id, IdPath = IdPath(t.PathSeqs(), ids), t.Kind, t.Name, t.Code, t.ZuoraAccountName,
-            t.ZuoraAccountNumber, t.Description, t.CreatedAt, DeletedAt = deletedAt,
+            t.Id, IdPath = IdPath(t.PathSeqs(), ids), t.Kind, t.Name, Code = t.Code ?? t.DeletedCode, t.ZuoraAccountName,
+            t.ZuoraAccountNumber, t.Description, t.CreatedAt, DeletedAt = t.DeletedAt ?? now,
         });
         await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO tenant_archive (id, id_path, kind, name, code, zuora_account_name, zuora_account_number, " +

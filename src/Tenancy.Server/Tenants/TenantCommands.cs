@@ -83,6 +83,9 @@ public sealed record TenantQuery
     public string? SubtreeRootId { get; init; }
     public int Limit { get; init; } = TenantService.MaxPageSize;
     public string? After { get; init; }
+
+    /// <summary>allow_deleted=true: deleted tenants (not yet purged) are listed too.</summary>
+    public bool AllowDeleted { get; init; }
 }
 
 public sealed record TenantPage(IReadOnlyList<TenantView> Items, string? After);

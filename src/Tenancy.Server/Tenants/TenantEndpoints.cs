@@ -15,7 +15,8 @@ public static class TenantEndpoints
         group.MapPost("/", Create).RequireAuthorization(Policies.Create).WithSummary("Create a tenant");
         group.MapGet("/{tenantId}", Get).WithSummary("Fetch a tenant");
         group.MapPut("/{tenantId}", Update).RequireAuthorization(Policies.Change).WithSummary("Update a tenant (partial); suspend with enabled=false, reactivate with enabled=true");
-        group.MapDelete("/{tenantId}", Delete).RequireAuthorization(Policies.Delete).WithSummary("Terminate a disabled tenant with its whole subtree");
+        group.MapDelete("/{tenantId}", Delete).RequireAuthorization(Policies.Delete)
+            .WithSummary("Terminate a disabled tenant with its whole subtree: deleted at once, restorable until the purge (GET /tenants/{id}/deletion)");
         group.MapGet("/{tenantId}/children", Children).WithSummary("List the ids (or objects) of a tenant's children");
         return group;
     }
@@ -26,7 +27,8 @@ public static class TenantEndpoints
         [property: FromQuery(Name = "subtree_root_id")] string? SubtreeRootId,
         [property: FromQuery(Name = "limit")] string? Limit,
         [property: FromQuery(Name = "after")] string? After,
-        [property: FromQuery(Name = "lod")] string? Lod);
+        [property: FromQuery(Name = "lod")] string? Lod,
+        [property: FromQuery(Name = "allow_deleted")] string? AllowDeleted);
 
     public sealed record ChildrenQuery(
         [property: FromQuery(Name = "limit")] string? Limit,
@@ -40,9 +42,15 @@ public static class TenantEndpoints
     public sealed record CursorsJson([property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? After);
 
     private static async Task<Results<Ok<TenantJson>, JsonHttpResult<AcronisErrorBody>>> Get(
-        string tenantId, Caller caller, TenantService tenants, CancellationToken ct)
+        string tenantId, [FromQuery(Name = "allow_deleted")] string? allowDeleted, Caller caller, TenantService tenants, CancellationToken ct)
     {
-        var result = await tenants.GetAsync(caller, tenantId, ct);
+        var withDeleted = QueryValues.Flag(allowDeleted, "allow_deleted");
+        if (!withDeleted.IsOk)
+        {
+            return AcronisErrors.ToResult(withDeleted.Error);
+        }
+
+        var result = await tenants.GetAsync(caller, tenantId, withDeleted.Value == true, ct);
         return result.IsOk ? TypedResults.Ok(TenantJson.From(result.Value)) : AcronisErrors.ToResult(result.Error);
     }
 
@@ -94,7 +102,14 @@ public static class TenantEndpoints
         }
 
         var result = await tenants.TerminateAsync(caller, tenantId, v, ct);
-        return result.IsOk ? TypedResults.NoContent() : AcronisErrors.ToResult(result.Error);
+        if (!result.IsOk)
+        {
+            return AcronisErrors.ToResult(result.Error);
+        }
+
+        // The deletion (operation) the request started, to follow it.
+        http.Response.Headers.Location = $"/api/2/tenants/{Ids.Normalize(tenantId)}/deletion";
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<TenantBatchJson>, JsonHttpResult<AcronisErrorBody>>> List(
@@ -152,14 +167,21 @@ public static class TenantEndpoints
     private static Result<TenantQuery> ParseListQuery(ListQuery q)
     {
         var limit = ParseLimit(q.Limit);
-        if (!limit.IsOk)
+        var withDeleted = QueryValues.Flag(q.AllowDeleted, "allow_deleted");
+        if (!limit.IsOk || !withDeleted.IsOk)
         {
-            return limit.Error;
+            return limit.IsOk ? withDeleted.Error! : limit.Error!;
         }
 
+        var query = ParseSelectors(q, limit.Value);
+        return query.IsOk ? query.Value with { AllowDeleted = withDeleted.Value == true } : query.Error;
+    }
+
+    private static Result<TenantQuery> ParseSelectors(ListQuery q, int limit)
+    {
         if (q.After is not null)
         {
-            return new TenantQuery { After = q.After, Limit = limit.Value };
+            return new TenantQuery { After = q.After, Limit = limit };
         }
 
         var selectors = new[] { q.Uuids, q.ParentId, q.SubtreeRootId }.Count(s => s is not null);
@@ -184,10 +206,10 @@ public static class TenantEndpoints
             var normalized = ids.Select(Ids.Normalize).ToList();
             return normalized.Any(i => i is null)
                 ? new Invalid("uuids", "uuids must be a comma-separated list of UUIDs.")
-                : new TenantQuery { Ids = [.. normalized.Select(i => i!)], Limit = limit.Value };
+                : new TenantQuery { Ids = [.. normalized.Select(i => i!)], Limit = limit };
         }
 
-        return new TenantQuery { ParentId = q.ParentId, SubtreeRootId = q.SubtreeRootId, Limit = limit.Value };
+        return new TenantQuery { ParentId = q.ParentId, SubtreeRootId = q.SubtreeRootId, Limit = limit };
     }
 
     private static Result<int> ParseLimit(string? value)

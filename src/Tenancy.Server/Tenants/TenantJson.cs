@@ -55,11 +55,11 @@ public sealed record TenantJson(
             UpdatedAt = created,
         };
         return new TenantJson(
-            t.Id, t.Version, created, Timestamps.Format(t.UpdatedAt), null, null, t.Name, t.CustomerType,
+            t.Id, t.Version, created, Timestamps.Format(t.UpdatedAt), t.DeletedAt is { } deleted ? Timestamps.Format(deleted) : null, null, t.Name, t.CustomerType,
             t.ParentId, t.Kind, contact, t.Contact is null ? [] : [contact], t.Enabled, t.CustomerId, t.BrandId,
             t.BrandUuid, true, 0, t.InternalTag, t.Language, t.OwnerId, view.HasChildren, t.DefaultIdpId,
             new UpdateLockJson(t.UpdateLockEnabled, t.UpdateLockOwner), t.AncestralAccess, t.MfaStatus,
-            t.PricingMode, null, [], view.EffectivelyEnabled, view.DisabledBy, t.Code, t.ZuoraAccountName,
+            t.PricingMode, view.DeletionState == "purging" ? "deleting" : null, [], view.EffectivelyEnabled, view.DisabledBy, t.Code ?? t.DeletedCode, t.ZuoraAccountName,
             t.ZuoraAccountNumber, t.Description);
     }
 

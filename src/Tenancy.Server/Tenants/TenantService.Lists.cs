@@ -11,23 +11,23 @@ public sealed partial class TenantService
             var cursor = TenantCursor.Decode(query.After);
             return cursor is null
                 ? new Invalid("after", "after is not a cursor returned by this API.")
-                : await PageAsync(caller, cursor with { Limit = Math.Min(cursor.Limit, MaxPageSize) }, ct);
+                : await PageAsync(caller, cursor with { Limit = Math.Min(cursor.Limit, MaxPageSize) }, query.AllowDeleted, ct);
         }
 
         if (query.Ids is { } ids)
         {
-            var rows = await store.ByIdsAsync(ids, ct);
-            return new TenantPage(await ViewsAsync([.. rows], caller, ct), null);
+            var rows = await store.ByIdsAsync(ids, query.AllowDeleted, ct);
+            return new TenantPage(await WithDeletionStatesAsync(await ViewsAsync([.. rows], caller, ct), ct), null);
         }
 
         return query.ParentId is { } parentId
-            ? await PageAsync(caller, new TenantCursor("parent", parentId, 0, "", 0, limit), ct)
-            : await PageAsync(caller, new TenantCursor("subtree", query.SubtreeRootId!, -1, "", 0, limit), ct);
+            ? await PageAsync(caller, new TenantCursor("parent", parentId, 0, "", 0, limit), query.AllowDeleted, ct)
+            : await PageAsync(caller, new TenantCursor("subtree", query.SubtreeRootId!, -1, "", 0, limit), query.AllowDeleted, ct);
     }
 
-    private async Task<Result<TenantPage>> PageAsync(Caller caller, TenantCursor cursor, CancellationToken ct)
+    private async Task<Result<TenantPage>> PageAsync(Caller caller, TenantCursor cursor, bool withDeleted, CancellationToken ct)
     {
-        var found = await FindAsync(caller, cursor.Key, Operation.Read, Resource.Tenant, ct);
+        var found = await FindAsync(caller, cursor.Key, Operation.Read, Resource.Tenant, ct, withDeleted: withDeleted);
         if (!found.IsOk)
         {
             return found.Error;
@@ -38,7 +38,7 @@ public sealed partial class TenantService
         TenantCursor? next = null;
         if (cursor.Mode == "parent")
         {
-            items = [.. await store.ChildrenAsync(anchor.Seq, cursor.Seq, cursor.Limit + 1, ct)];
+            items = [.. await store.ChildrenAsync(anchor.Seq, cursor.Seq, cursor.Limit + 1, withDeleted, ct)];
             if (items.Count > cursor.Limit)
             {
                 items.RemoveAt(cursor.Limit);
@@ -54,7 +54,7 @@ public sealed partial class TenantService
             var after = cursor.Level < 0 ? "" : cursor.Path;
             while (items.Count <= cursor.Limit)
             {
-                var batch = await store.SubtreeLevelAsync(anchor.Path, level, after, cursor.Limit + 1 - items.Count, ct);
+                var batch = await store.SubtreeLevelAsync(anchor.Path, level, after, cursor.Limit + 1 - items.Count, withDeleted, ct);
                 if (batch.Count == 0 && after.Length == 0)
                 {
                     break;
@@ -72,7 +72,7 @@ public sealed partial class TenantService
             }
         }
 
-        return new TenantPage(await ViewsAsync(items, caller, ct), next?.Encode());
+        return new TenantPage(await WithDeletionStatesAsync(await ViewsAsync(items, caller, ct), ct), next?.Encode());
     }
 }
 

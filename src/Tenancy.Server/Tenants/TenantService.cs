@@ -4,14 +4,42 @@ namespace Tenancy.Server.Tenants;
 /// The tenant tree and its lifecycle: the rules both API dialects share. No HTTP here; the store and the
 /// writer do the SQL. Every operation asks the access policy first.
 /// </summary>
-public sealed partial class TenantService(TenantStore store, TenantWriter writer, Database db, TimeProvider clock)
+public sealed partial class TenantService(
+    TenantStore store, TenantWriter writer, Database db, TimeProvider clock, Deletions.DeletionStore deletions, Deletions.DeletionPlanner planner)
 {
     public const int MaxPageSize = 5000;
 
-    public async Task<Result<TenantView>> GetAsync(Caller caller, string id, CancellationToken ct = default)
+    public Task<Result<TenantView>> GetAsync(Caller caller, string id, CancellationToken ct = default) => GetAsync(caller, id, false, ct);
+
+    /// <summary>A tenant; a deleted one (not yet purged) only with <paramref name="allowDeleted"/>.</summary>
+    public async Task<Result<TenantView>> GetAsync(Caller caller, string id, bool allowDeleted, CancellationToken ct = default)
     {
-        var found = await FindAsync(caller, id, Operation.Read, Resource.Tenant, ct);
-        return found.IsOk ? found.Value.View : found.Error;
+        var found = await FindAsync(caller, id, Operation.Read, Resource.Tenant, ct, withDeleted: allowDeleted);
+        return !found.IsOk ? found.Error : (await WithDeletionStatesAsync([found.Value.View], ct))[0];
+    }
+
+    /// <summary>
+    /// Where a tenant lies, deleted or not, if the policy lets the caller do <paramref name="operation"/> to a
+    /// <paramref name="resource"/> of it: for the reads and the restore of deletions.
+    /// </summary>
+    public async Task<Result<Placement>> AuthorizeAnyAsync(
+        Caller caller, string tenantId, Operation operation, Resource resource, CancellationToken ct = default)
+    {
+        var found = await FindAsync(caller, tenantId, operation, resource, ct, withDeleted: true);
+        return found.IsOk ? found.Value.Placement : found.Error;
+    }
+
+    /// <summary>The state of the deletion of each deleted tenant among <paramref name="views"/> (external_operation_status).</summary>
+    private async Task<IReadOnlyList<TenantView>> WithDeletionStatesAsync(IReadOnlyList<TenantView> views, CancellationToken ct)
+    {
+        var ids = views.Select(v => v.Tenant.DeletionId).OfType<string>().Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return views;
+        }
+
+        var states = await deletions.StatesAsync(ids, ct);
+        return [.. views.Select(v => v.Tenant.DeletionId is { } d ? v with { DeletionState = states.GetValueOrDefault(d) } : v)];
     }
 
     /// <summary>
@@ -227,8 +255,9 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
     }
 
     /// <summary>
-    /// Terminates a disabled tenant quoting its version: the tenant, its subtree, their API clients and
-    /// everything stored for them are removed.
+    /// Terminates a disabled tenant quoting its version: the tenant and its subtree are marked deleted (a deletion,
+    /// restorable within the window; see docs/lifecycle.md), locked out at once and hidden from reads and lists.
+    /// The purge removes them, their API clients and everything stored for them after the window.
     /// </summary>
     public Task<Result<Done>> TerminateAsync(Caller caller, string id, long expectedVersion, CancellationToken ct = default) =>
         TerminateAsync(caller, id, expectedVersion, dryRun: false, ct);
@@ -258,7 +287,7 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
             return Done.Value;
         }
 
-        if (await store.DeleteAsync(tenant, expectedVersion, DeleteMode.RequireDisabled, clock.NowMicros(),
+        if (await deletions.MarkAsync(tenant, expectedVersion, DeleteMode.RequireDisabled, await planner.PlanAsync(tenant, ct),
             TenantGuards.Removal(caller, tenant, "tenant.terminate"), ct))
         {
             return Done.Value;
@@ -273,7 +302,7 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
 
     /// <summary>
     /// Deletes a tenant that has no sub-tenants (the /api/v2.1 delete, which quotes no version unless If-Match
-    /// does); a dry run checks everything the real one checks and stops before the delete.
+    /// does), as a deletion too; a dry run checks everything the real one checks and stops before the delete.
     /// </summary>
     public async Task<Result<Done>> DeleteLeafAsync(
         Caller caller, string id, long? expectedVersion = null, bool dryRun = false, CancellationToken ct = default)
@@ -295,7 +324,7 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
             return await HasChildrenRefusalAsync(tenant, ct) is { } refused ? refused : Done.Value;
         }
 
-        if (await store.DeleteAsync(tenant, expectedVersion, DeleteMode.LeafOnly, clock.NowMicros(),
+        if (await deletions.MarkAsync(tenant, expectedVersion, DeleteMode.LeafOnly, await planner.PlanAsync(tenant, ct),
             TenantGuards.Removal(caller, tenant, "tenant.delete"), ct))
         {
             return Done.Value;
@@ -342,14 +371,14 @@ public sealed partial class TenantService(TenantStore store, TenantWriter writer
     /// <paramref name="operation"/> to it or to a <paramref name="resource"/> of it.
     /// </summary>
     private async Task<Result<Found>> FindAsync(
-        Caller caller, string id, Operation operation, Resource resource, CancellationToken ct, string field = "tenant_id")
+        Caller caller, string id, Operation operation, Resource resource, CancellationToken ct, string field = "tenant_id", bool withDeleted = false)
     {
         if (Ids.Normalize(id) is not { } normalized)
         {
             return new Invalid(field, $"{field} must be a UUID.");
         }
 
-        var (tenant, restrictions, hasChildren) = await store.GetWithPathAsync(normalized, ct);
+        var (tenant, restrictions, hasChildren) = await store.GetWithPathAsync(normalized, withDeleted, ct);
         if (tenant is null)
         {
             return new NotFound($"The {(field == "parent_id" ? "parent tenant" : "tenant")} {normalized} was not found.");

@@ -4,6 +4,9 @@ namespace Tenancy.Server.Tenants;
 /// The writes of the tenant tree: each a conditional statement (plus, for inserts and moves, the path
 /// bookkeeping) and its audit record, in one transaction.
 /// </summary>
+/// <summary>What one batch of a purge removed.</summary>
+public sealed record PurgedBatch(long Tenants, long Users, long Clients);
+
 /// <summary>What a move did.</summary>
 public enum MoveResult
 {
@@ -55,7 +58,7 @@ public sealed partial class TenantStore
             "@Id, @ParentSeq, @ParentId, '', @Level, @Kind, @Name, @Enabled, @Version, @CreatedAt, @UpdatedAt, " +
             "@CustomerType, @CustomerId, @InternalTag, @Language, @OwnerId, @AncestralAccess, @UpdateLockEnabled, " +
             "@UpdateLockOwner, @BrandId, @BrandUuid, @DefaultIdpId, @MfaStatus, @PricingMode, @Contact, @Code, " +
-            "@ZuoraAccountName, @ZuoraAccountNumber, @Description) RETURNING seq",
+            "@ZuoraAccountName, @ZuoraAccountNumber, @Description, @DeletedAt, @DeletionId, @DeletedCode) RETURNING seq",
             draft, tx, cancellationToken: ct));
         var path = TreePath.Child(parent?.Path ?? "/", seq);
         var parentId = parent?.Id ?? draft.Id;
@@ -106,7 +109,7 @@ public sealed partial class TenantStore
         }
 
         var rows = (await c.QueryAsync<(long Seq, string Path, int Level, long Version)>(new CommandDefinition(
-            "SELECT seq, path, level, version FROM tenants WHERE seq IN (@seq, @parentSeq)", args, tx, cancellationToken: ct))).ToList();
+            "SELECT seq, path, level, version FROM tenants WHERE seq IN (@seq, @parentSeq) AND deleted_at IS NULL", args, tx, cancellationToken: ct))).ToList();
         if (rows.FirstOrDefault(r => r.Seq == current.Seq) is not { Path: not null } tenant || tenant.Version != expectedVersion
             || rows.FirstOrDefault(r => r.Seq == newParent.Seq) is not { Path: not null } parent)
         {
@@ -133,53 +136,33 @@ public sealed partial class TenantStore
     }
 
     /// <summary>
-    /// Deletes a tenant at <paramref name="expectedVersion"/> (any version when null) with its whole subtree, in one transaction;
-    /// API clients and everything else keyed to those tenants go with them (foreign keys cascade).
-    /// The conditions of <paramref name="mode"/> are part of the statement, so a concurrent change
-    /// makes it match nothing instead of deleting too much. The billing identity of every deleted
-    /// tenant goes to the archive in the same transaction (rolled back with it when nothing matched).
+    /// Purges for good up to <paramref name="limit"/> tenants of the subtree under <paramref name="rootPath"/>, deepest
+    /// first (so a batch never holds a tenant without the rest of its subtree), in one short transaction: their billing
+    /// identity goes to the archive, then the rows go, and with them (foreign keys cascade) their API clients, users
+    /// and everything else keyed to them. Only for a subtree under a deleted tenant (the purge of a deletion).
     /// </summary>
-    public async Task<bool> DeleteAsync(
-        Tenant tenant, long? expectedVersion, DeleteMode mode, long deletedAt, AuditEntry? audit = null, CancellationToken ct = default)
+    public async Task<PurgedBatch> PurgeBatchAsync(string rootPath, int limit, long now, CancellationToken ct = default)
     {
-        var condition = mode switch
-        {
-            DeleteMode.RequireDisabled => " AND NOT enabled",
-            DeleteMode.LeafOnly => " AND NOT EXISTS (SELECT 1 FROM tenants c WHERE c.parent_seq = @seq)",
-            _ => "",
-        };
         await using var c = await db.OpenAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
-        var args = new { seq = tenant.Seq, expectedVersion, path = tenant.Path, upper = TreePath.UpperBound(tenant.Path) };
-        var match = "FROM tenants WHERE seq = @seq" + (expectedVersion is null ? "" : " AND version = @expectedVersion") + condition;
-        if (db.Provider == StorageProvider.Postgres
-            && await c.ExecuteScalarAsync<long?>(new CommandDefinition($"SELECT seq {match} FOR UPDATE", args, tx, cancellationToken: ct)) is null)
+        var rows = (await c.QueryAsync<Tenant>(new CommandDefinition(
+            $"SELECT {Columns} FROM tenants WHERE path >= @rootPath AND path < @upper ORDER BY level DESC, path LIMIT @limit",
+            new { rootPath, upper = TreePath.UpperBound(rootPath), limit }, tx, cancellationToken: ct))).AsList();
+        if (rows.Count == 0)
         {
-            // The row is checked and locked before the subtree is archived (which takes a while on a large
-            // subtree): a writer committing meanwhile would otherwise fail the delete at its very end, every
-            // time a steady writer is at work. SQLite's write transaction holds the whole store already.
-            return false;
+            return new PurgedBatch(0, 0, 0);
         }
 
-        await TenantArchive.WriteAsync(db, c, tx, tenant, deletedAt, ct);
-        var n = await c.ExecuteAsync(new CommandDefinition("DELETE " + match, args, tx, cancellationToken: ct));
-        if (n == 0)
-        {
-            return false;
-        }
-
-        // The foreign key cascade reaches the descendants too; one range delete is cheaper than
-        // the engine's row-by-row cascade.
-        var descendants = await c.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM tenants WHERE path > @path AND path < @upper", args, tx, cancellationToken: ct));
-        if (audit is not null)
-        {
-            var after = new Dictionary<string, object?> { ["deleted_descendants"] = descendants };
-            await AuditLog.WriteAsync(c, tx, audit with { After = after }, deletedAt, ct);
-        }
-
+        var seqs = new { seqs = db.List(rows.Select(r => r.Seq).ToList()) };
+        await TenantArchive.WriteRowsAsync(db, c, tx, rows, now, ct);
+        var users = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM users WHERE {db.In("tenant_seq", "seqs")}", seqs, tx, cancellationToken: ct));
+        var clients = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM api_clients WHERE {db.In("tenant_seq", "seqs")}", seqs, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(
+            $"DELETE FROM tenants WHERE {db.In("seq", "seqs")}", seqs, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
-        return true;
+        return new PurgedBatch(rows.Count, users, clients);
     }
 
     private static Tenant Clone(Tenant t, long seq, string path, string parentId) => new()
@@ -191,6 +174,6 @@ public sealed partial class TenantStore
         UpdateLockEnabled = t.UpdateLockEnabled, UpdateLockOwner = t.UpdateLockOwner, BrandId = t.BrandId,
         BrandUuid = t.BrandUuid, DefaultIdpId = t.DefaultIdpId, MfaStatus = t.MfaStatus, PricingMode = t.PricingMode,
         Contact = t.Contact, Code = t.Code, ZuoraAccountName = t.ZuoraAccountName,
-        ZuoraAccountNumber = t.ZuoraAccountNumber, Description = t.Description,
+        ZuoraAccountNumber = t.ZuoraAccountNumber, Description = t.Description, DeletedAt = t.DeletedAt, DeletionId = t.DeletionId, DeletedCode = t.DeletedCode,
     };
 }

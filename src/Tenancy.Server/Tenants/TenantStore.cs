@@ -26,7 +26,10 @@ public sealed partial class TenantStore(Database db)
         "seq, id, parent_seq, parent_id, path, level, kind, name, enabled, version, created_at, updated_at, " +
         "customer_type, customer_id, internal_tag, language, owner_id, ancestral_access, update_lock_enabled, " +
         "update_lock_owner, brand_id, brand_uuid, default_idp_id, mfa_status, pricing_mode, contact, code, " +
-        "zuora_account_name, zuora_account_number, description";
+        "zuora_account_name, zuora_account_number, description, deleted_at, deletion_id, deleted_code";
+
+    /// <summary>A live (not deleted) tenant row; a deleted one is read only where allow_deleted asks for it.</summary>
+    internal const string Live = "deleted_at IS NULL";
 
     /// <summary>The columns a partial update may set, by their wire/core name.</summary>
     public static readonly IReadOnlySet<string> UpdatableColumns = new HashSet<string>(StringComparer.Ordinal)
@@ -38,30 +41,37 @@ public sealed partial class TenantStore(Database db)
 
     // The statements of the hot paths, named so QueryPlanTests can show they are index lookups or range scans.
 
-    internal const string ByIdSql = $"SELECT {Columns} FROM tenants WHERE id = @id";
+    internal const string ByIdSql = $"SELECT {Columns} FROM tenants WHERE id = @id AND {Live}";
+
+    /// <summary>A tenant by id, deleted or not (allow_deleted, restore).</summary>
+    internal const string AnyByIdSql = $"SELECT {Columns} FROM tenants WHERE id = @id";
 
     internal const string ChildrenSql =
-        $"SELECT {Columns} FROM tenants WHERE parent_seq = @parentSeq AND seq > @afterSeq ORDER BY seq LIMIT @limit";
+        $"SELECT {Columns} FROM tenants WHERE parent_seq = @parentSeq AND seq > @afterSeq AND (deleted_at IS NULL OR @withDeleted) ORDER BY seq LIMIT @limit";
 
     internal const string SubtreeLevelSql =
         $"SELECT {Columns} FROM tenants WHERE level = @level AND path >= @rootPath AND path > @afterPath " +
-        "AND path < @upper ORDER BY path LIMIT @limit";
+        "AND path < @upper AND (deleted_at IS NULL OR @withDeleted) ORDER BY path LIMIT @limit";
 
     internal string RestrictionsSql =>
-        $"SELECT seq, id, parent_seq, enabled, ancestral_access FROM tenants WHERE {db.In("seq", "seqs")} " +
-        "AND (NOT enabled OR NOT ancestral_access)";
+        $"SELECT {Suspension.RestrictionColumns} FROM tenants WHERE {db.In("seq", "seqs")} AND {Suspension.RestrictsSql}";
 
-    internal string WithChildrenSql => $"SELECT DISTINCT parent_seq FROM tenants WHERE {db.In("parent_seq", "seqs")}";
+    internal string WithChildrenSql => $"SELECT DISTINCT parent_seq FROM tenants WHERE {db.In("parent_seq", "seqs")} AND {Live}";
 
     /// <summary>
     /// A tenant with the restricting tenants on its path (see <see cref="RestrictionsAsync"/>) and whether
     /// it has children: three statements sent as one batch, so one round trip.
     /// </summary>
+    public Task<(Tenant? Tenant, Dictionary<long, Restriction> Restrictions, bool HasChildren)> GetWithPathAsync(
+        string id, CancellationToken ct = default) => GetWithPathAsync(id, withDeleted: false, ct);
+
+    /// <summary>The same; a deleted tenant too with <paramref name="withDeleted"/>.</summary>
     public async Task<(Tenant? Tenant, Dictionary<long, Restriction> Restrictions, bool HasChildren)> GetWithPathAsync(
-        string id, CancellationToken ct = default)
+        string id, bool withDeleted, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var grid = await c.QueryMultipleAsync(new CommandDefinition(GetWithPathSql, new { id }, cancellationToken: ct));
+        await using var grid = await c.QueryMultipleAsync(new CommandDefinition(
+            withDeleted ? GetWithPathSql.Replace(ByIdSql, AnyByIdSql, StringComparison.Ordinal) : GetWithPathSql, new { id }, cancellationToken: ct));
         var tenant = await grid.ReadSingleOrDefaultAsync<Tenant>();
         var restrictions = (await grid.ReadAsync<Restriction>()).ToDictionary(r => r.Seq);
         var children = await grid.ReadSingleAsync<long>();
@@ -72,12 +82,12 @@ public sealed partial class TenantStore(Database db)
 
     /// <summary>Whether the tenant @id has at least one child, as a count of 0 or 1.</summary>
     internal const string HasChildrenSql =
-        "SELECT COUNT(*) FROM (SELECT 1 FROM tenants WHERE parent_seq = (SELECT seq FROM tenants WHERE id = @id) LIMIT 1) x";
+        $"SELECT COUNT(*) FROM (SELECT 1 FROM tenants WHERE parent_seq = (SELECT seq FROM tenants WHERE id = @id) AND {Live} LIMIT 1) x";
 
     /// <summary>The restricting tenants on the path of the tenant @id, by primary key.</summary>
     internal static string PathRestrictionsSql(Database db) =>
-        "SELECT seq, id, parent_seq, enabled, ancestral_access FROM tenants " +
-        $"WHERE seq IN ({db.PathSeqs("(SELECT path FROM tenants WHERE id = @id)")}) AND (NOT enabled OR NOT ancestral_access)";
+        $"SELECT {Suspension.RestrictionColumns} FROM tenants " +
+        $"WHERE seq IN ({db.PathSeqs("(SELECT path FROM tenants WHERE id = @id)")}) AND {Suspension.RestrictsSql}";
 
     public async Task<Tenant?> GetAsync(string id, CancellationToken ct = default)
     {
@@ -128,24 +138,30 @@ public sealed partial class TenantStore(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT kind FROM tenants WHERE parent_seq = @seq", new { seq }, cancellationToken: ct));
+            $"SELECT DISTINCT kind FROM tenants WHERE parent_seq = @seq AND {Live}", new { seq }, cancellationToken: ct));
         return rows.AsList();
     }
 
-    public async Task<IReadOnlyList<Tenant>> ByIdsAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default)
+    public Task<IReadOnlyList<Tenant>> ByIdsAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default) => ByIdsAsync(ids, false, ct);
+
+    public async Task<IReadOnlyList<Tenant>> ByIdsAsync(IReadOnlyCollection<string> ids, bool withDeleted, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<Tenant>(new CommandDefinition(
-            $"SELECT {Columns} FROM tenants WHERE {db.In("id", "ids")} ORDER BY seq", new { ids = db.List(ids) }, cancellationToken: ct));
+            $"SELECT {Columns} FROM tenants WHERE {db.In("id", "ids")} AND (deleted_at IS NULL OR @withDeleted) ORDER BY seq",
+            new { ids = db.List(ids), withDeleted }, cancellationToken: ct));
         return rows.AsList();
     }
 
-    public async Task<IReadOnlyList<Tenant>> ChildrenAsync(long parentSeq, long afterSeq, int limit, CancellationToken ct = default)
+    public Task<IReadOnlyList<Tenant>> ChildrenAsync(long parentSeq, long afterSeq, int limit, CancellationToken ct = default) =>
+        ChildrenAsync(parentSeq, afterSeq, limit, false, ct);
+
+    public async Task<IReadOnlyList<Tenant>> ChildrenAsync(long parentSeq, long afterSeq, int limit, bool withDeleted, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<Tenant>(new CommandDefinition(
             ChildrenSql,
-            new { parentSeq, afterSeq, limit }, cancellationToken: ct));
+            new { parentSeq, afterSeq, limit, withDeleted }, cancellationToken: ct));
         return rows.AsList();
     }
 
@@ -154,12 +170,12 @@ public sealed partial class TenantStore(Database db)
     /// [rootPath, upper): without the lower bound, tenants of earlier sibling subtrees on that level leak in.
     /// </summary>
     public async Task<IReadOnlyList<Tenant>> SubtreeLevelAsync(
-        string rootPath, int level, string afterPath, int limit, CancellationToken ct = default)
+        string rootPath, int level, string afterPath, int limit, bool withDeleted = false, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<Tenant>(new CommandDefinition(
             SubtreeLevelSql,
-            new { level, rootPath, afterPath, upper = TreePath.UpperBound(rootPath), limit }, cancellationToken: ct));
+            new { level, rootPath, afterPath, upper = TreePath.UpperBound(rootPath), limit, withDeleted }, cancellationToken: ct));
         return rows.AsList();
     }
 
@@ -167,6 +183,6 @@ public sealed partial class TenantStore(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT seq FROM tenants WHERE id = @id", new { id }, cancellationToken: ct)) is not null;
+            $"SELECT seq FROM tenants WHERE id = @id AND {Live}", new { id }, cancellationToken: ct)) is not null;
     }
 }

@@ -78,7 +78,7 @@ public sealed class TenantWriter(Database db)
             args.Add($"c_{column}", value);
         }
 
-        var condition = string.Join(" AND ", w.Guards.Select(g => $"({g.Sql})").Prepend("t.id = @id"));
+        var condition = string.Join(" AND ", w.Guards.Select(g => $"({g.Sql})").Prepend("t.id = @id AND t.deleted_at IS NULL"));
         var differs = w.Columns.Count == 0 ? "1 = 0" : string.Join(" OR ", w.Columns.Keys.Select(c => Distinct($"t.{c}", $"@c_{c}")));
         var sets = string.Join(", ", w.Columns.Keys.Select(c => $"{c} = @c_{c}"));
         var readBack = $"{TenantStore.ByIdSql}; {TenantStore.PathRestrictionsSql(db)}; {TenantStore.HasChildrenSql}; " +

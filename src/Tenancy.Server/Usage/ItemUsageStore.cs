@@ -36,7 +36,7 @@ public sealed class ItemUsageStore(Database db)
         var rows = await c.QueryAsync<Totals>(new CommandDefinition(
             "SELECT u.application_id, u.offering_item, SUM(CASE WHEN t.id = @id THEN u.value ELSE 0.0 END) AS value, " +
             "SUM(u.value) AS absolute_value FROM tenants t JOIN usage_current u ON u.tenant_id = t.id " +
-            "WHERE t.path >= @path AND t.path < @upper GROUP BY u.application_id, u.offering_item",
+            "WHERE t.path >= @path AND t.path < @upper AND t.deleted_at IS NULL GROUP BY u.application_id, u.offering_item",
             new { id = tenant.Id, path = tenant.Path, upper = TreePath.UpperBound(tenant.Path) }, cancellationToken: ct));
         return rows.AsList();
     }

@@ -113,7 +113,7 @@ public sealed class UsageStore(Database db)
         "SUM(CASE WHEN u.value > u.committed THEN u.value - u.committed ELSE 0.0 END) AS burst " +
         "FROM tenants t JOIN usage_current u ON u.tenant_id = t.id AND u.application_id = @app AND u.subscription <> '' " +
         "JOIN service_levels l ON l.name = u.offering_item " +
-        "WHERE t.path >= @path AND t.path < @upper GROUP BY l.name, l.position ORDER BY l.position";
+        "WHERE t.path >= @path AND t.path < @upper AND t.deleted_at IS NULL GROUP BY l.name, l.position ORDER BY l.position";
 
     /// <summary>
     /// The current usage of a whole subtree per service level, in one set-based statement: the
@@ -141,7 +141,7 @@ public sealed class UsageStore(Database db)
         var idPath = await TenantArchive.IdPathAsync(db, c, scope, ct);
         var rows = await c.QueryAsync<ReportRow>(new CommandDefinition(
             "WITH scope AS (" +
-            "SELECT id, name, code, zuora_account_name, zuora_account_number, CAST(NULL AS BIGINT) AS deleted_at " +
+            "SELECT id, name, COALESCE(code, deleted_code) AS code, zuora_account_name, zuora_account_number, deleted_at " +
             "FROM tenants WHERE path >= @path AND path < @upper " +
             "UNION ALL SELECT id, name, code, zuora_account_name, zuora_account_number, deleted_at " +
             "FROM tenant_archive WHERE id_path >= @idPath AND id_path < @idUpper) " +

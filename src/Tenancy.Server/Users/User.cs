@@ -26,6 +26,9 @@ public sealed class User
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
 
+    /// <summary>When the user was deleted (restorable within the window); null while live.</summary>
+    public long? DeletedAt { get; init; }
+
     /// <summary>The path of the user's tenant (read through a join).</summary>
     public string TenantPath { get; init; } = "";
 

@@ -4,7 +4,9 @@ using System.Text.RegularExpressions;
 namespace Tenancy.Server.Users;
 
 /// <summary>Users: who may see and change them, versions, logins and passwords. No HTTP here.</summary>
-public sealed partial class UserService(UserStore store, GrantService grants, TenantService tenants, Passwords passwords, TimeProvider clock)
+public sealed partial class UserService(
+    UserStore store, GrantService grants, TenantService tenants, Passwords passwords, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<Deletions.DeletionOptions> deletion)
 {
     public const int MaxLoginLength = 128;
 
@@ -218,6 +220,43 @@ public sealed partial class UserService(UserStore store, GrantService grants, Te
         var current = await store.GetAsync(user.Id, ct);
         return current is null ? new NotFound($"The user {user.Id} was not found.")
             : Undeletable(current, expectedVersion) ?? new VersionConflict(current.Version);
+    }
+
+    /// <summary>
+    /// Brings back a user deleted on its own within the restore window (Tenancy:Deletion:RetentionPeriod), as it was:
+    /// still disabled, with its version, roles and password. A user of a deleted tenant comes back with its tenant.
+    /// </summary>
+    public async Task<Result<Done>> RestoreAsync(Caller caller, string id, CancellationToken ct = default)
+    {
+        var found = await tenants.FindOwnedAsync(caller, Operation.Delete, Resource.User, id, store.GetAnyAsync, u => u.TenantId, ct);
+        if (!found.IsOk)
+        {
+            return found.Error;
+        }
+
+        var user = found.Value;
+        if (user.DeletedAt is not { } deletedAt)
+        {
+            return new RuleViolation(Rule.Business, $"User {user.Id} is not deleted; there is nothing to restore.");
+        }
+
+        var now = clock.NowMicros();
+        var audit = new AuditEntry(caller, "user.restore", "user", user.Id, user.TenantPath,
+            new Dictionary<string, object?> { ["deleted_at"] = deletedAt }, new Dictionary<string, object?> { ["deleted_at"] = null });
+        bool restored;
+        try
+        {
+            restored = await store.RestoreAsync(user.Id, now - (long)deletion.Value.RetentionPeriod.TotalMicroseconds, audit, now, ct);
+        }
+        catch (Exception e) when (Database.IsConstraintViolation(e))
+        {
+            return new Duplicate("login", $"The login '{user.Login}' was taken by another user since user {user.Id} was deleted.");
+        }
+
+        return restored
+            ? Done.Value
+            : new RuleViolation(Rule.Business,
+                $"The restore window of user {user.Id} ended at {Timestamps.Format(deletedAt + (long)deletion.Value.RetentionPeriod.TotalMicroseconds)}; it is purged.");
     }
 
     /// <summary>Only a disabled user is deleted, quoting its current version.</summary>

@@ -10,7 +10,16 @@ public sealed class UserStore(Database db)
     private const string Select =
         "SELECT u.id, u.tenant_seq, u.tenant_id, u.login, u.login_key, u.contact, u.enabled, u.role, u.language, " +
         "u.external_id, u.notifications, u.password_hash, u.token_generation, u.version, u.created_at, u.updated_at, " +
-        "t.path AS tenant_path FROM users u JOIN tenants t ON t.seq = u.tenant_seq";
+        "u.deleted_at, t.path AS tenant_path FROM users u JOIN tenants t ON t.seq = u.tenant_seq";
+
+    /// <summary>A deleted user's login set aside: the login is free for a new user until a restore takes it back.</summary>
+    internal const string SetLoginAside = "deleted_login_key = login_key, login_key = '#deleted/' || id";
+
+    /// <summary>A restored user's login taken back (a uniqueness violation when it was taken meanwhile).</summary>
+    internal const string TakeLoginBack = "login_key = deleted_login_key, deleted_login_key = NULL";
+
+    /// <summary>A live user: neither it nor its tenant deleted (a deleted one is read only to restore it).</summary>
+    private const string Live = "u.deleted_at IS NULL AND t.deleted_at IS NULL";
 
     /// <summary>The columns an update may set.</summary>
     public static readonly IReadOnlySet<string> UpdatableColumns = new HashSet<string>(StringComparer.Ordinal)
@@ -22,6 +31,14 @@ public sealed class UserStore(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            $"{Select} WHERE u.id = @id AND {Live}", new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>A user, deleted or not (to restore it).</summary>
+    public async Task<User?> GetAnyAsync(string id, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
             $"{Select} WHERE u.id = @id", new { id }, cancellationToken: ct));
     }
 
@@ -29,7 +46,7 @@ public sealed class UserStore(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
-            $"{Select} WHERE u.login_key = @key", new { key = User.KeyOf(login) }, cancellationToken: ct));
+            $"{Select} WHERE u.login_key = @key AND {Live}", new { key = User.KeyOf(login) }, cancellationToken: ct));
     }
 
     public async Task<bool> LoginTakenAsync(string login, CancellationToken ct = default)
@@ -43,7 +60,7 @@ public sealed class UserStore(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<string>(new CommandDefinition(
-            "SELECT id FROM users WHERE tenant_seq = @tenantSeq ORDER BY created_at, id", new { tenantSeq }, cancellationToken: ct));
+            "SELECT id FROM users WHERE tenant_seq = @tenantSeq AND deleted_at IS NULL ORDER BY created_at, id", new { tenantSeq }, cancellationToken: ct));
         return rows.AsList();
     }
 
@@ -53,7 +70,7 @@ public sealed class UserStore(Database db)
     /// </summary>
     public async Task<IReadOnlyList<User>> ListAsync(Caller caller, UserScope scope, UserCursor q, int take, CancellationToken ct = default)
     {
-        var where = new List<string> { AccessPolicy.Where(caller, Operation.Read, Resource.User, "t.path") };
+        var where = new List<string> { AccessPolicy.Where(caller, Operation.Read, Resource.User, "t.path"), Live };
         if (scope.TenantSeq is not null) where.Add("u.tenant_seq = @TenantSeq");
         if (scope.SubtreePath is not null) where.Add("t.path >= @SubtreePath AND t.path < @upper");
         if (scope.Ids is not null) where.Add(db.In("u.id", "ids"));
@@ -109,21 +126,39 @@ public sealed class UserStore(Database db)
 
         return await db.ExecuteAuditedAsync(
         [
-            ($"UPDATE users SET {string.Join(", ", sets)} WHERE id = @id AND version = @expectedVersion", p),
+            ($"UPDATE users SET {string.Join(", ", sets)} WHERE id = @id AND version = @expectedVersion AND deleted_at IS NULL", p),
             .. grants is null ? [] : GrantStore.Replace(id, grants),
         ], audit, now, ct);
     }
 
-    /// <summary>Deletes a disabled user quoting its version.</summary>
+    /// <summary>
+    /// Marks a disabled user deleted quoting its version: it keeps its row (and its version, roles and password)
+    /// until the purge, so a restore within the window brings it back as it was.
+    /// </summary>
     public Task<bool> DeleteAsync(string id, long expectedVersion, AuditEntry audit, long now, CancellationToken ct = default) =>
         db.ExecuteAuditedAsync(
-            "DELETE FROM users WHERE id = @id AND version = @expectedVersion AND NOT enabled",
-            new { id, expectedVersion }, audit, now, ct);
+            $"UPDATE users SET deleted_at = @now, {SetLoginAside} WHERE id = @id AND version = @expectedVersion AND NOT enabled AND deleted_at IS NULL",
+            new { id, expectedVersion, now }, audit, now, ct);
+
+    /// <summary>Brings back a user deleted after <paramref name="deletedAfter"/> (within the window); false otherwise.</summary>
+    public Task<bool> RestoreAsync(string id, long deletedAfter, AuditEntry audit, long now, CancellationToken ct = default) =>
+        db.ExecuteAuditedAsync(
+            $"UPDATE users SET deleted_at = NULL, {TakeLoginBack} WHERE id = @id AND deleted_at IS NOT NULL AND deleted_at > @deletedAfter",
+            new { id, deletedAfter }, audit, now, ct);
+
+    /// <summary>Purges up to <paramref name="limit"/> users deleted on their own at or before <paramref name="deletedBefore"/>; how many.</summary>
+    public async Task<int> PurgeAsync(long deletedBefore, int limit, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM users WHERE id IN (SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= @deletedBefore " +
+            "ORDER BY deleted_at LIMIT @limit)", new { deletedBefore, limit }, cancellationToken: ct));
+    }
 
     /// <summary>Sets the password hash; every token issued before stops working.</summary>
     public Task<bool> SetPasswordAsync(string id, string hash, AuditEntry audit, long now, CancellationToken ct = default) =>
         db.ExecuteAuditedAsync(
-            "UPDATE users SET password_hash = @hash, token_generation = token_generation + 1 WHERE id = @id",
+            "UPDATE users SET password_hash = @hash, token_generation = token_generation + 1 WHERE id = @id AND deleted_at IS NULL",
             new { id, hash }, audit, now, ct);
 
     /// <summary>Replaces a hash made with older parameters, unless the password changed meanwhile. Tokens stay valid.</summary>
@@ -147,7 +182,7 @@ public sealed class UserStore(Database db)
             "t.seq AS TenantSeq, t.id AS TenantId, t.path AS TenantPath, " +
             $"{RevokedTokens.IsRevokedSql} AS Revoked, " +
             $"{Suspension.NearestDisabledSql(db, "t.path")} AS DisabledBy " +
-            $"FROM users u JOIN tenants t ON t.seq = u.tenant_seq WHERE u.id = @id;\n{GrantStore.HeldSql}",
+            $"FROM users u JOIN tenants t ON t.seq = u.tenant_seq WHERE u.id = @id AND u.deleted_at IS NULL;\n{GrantStore.HeldSql}",
             new { id, jti }, cancellationToken: ct));
         var principal = await results.ReadSingleOrDefaultAsync<StoredPrincipal>();
         if (principal is not null)

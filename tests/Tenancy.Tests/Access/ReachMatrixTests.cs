@@ -21,7 +21,7 @@ public abstract class ReachMatrixTests(ServerFixture fixture, ITestOutputHelper 
     }
 
     public static IEnumerable<MatrixCase> Cases() =>
-        [.. TenantCases.All(), .. DryRunCases.All(), .. ClientAndUserCases.All(), .. BillingAndAuditCases.All(), .. ApplicationAndPricingCases.All(), .. OfferingItemCases.All(), .. ReportCases.All(), .. SearchCases.All(), .. EventCases.All()];
+        [.. TenantCases.All(), .. DryRunCases.All(), .. ClientAndUserCases.All(), .. BillingAndAuditCases.All(), .. ApplicationAndPricingCases.All(), .. OfferingItemCases.All(), .. ReportCases.All(), .. SearchCases.All(), .. EventCases.All(), .. DeletionCases.All()];
 
     [Fact]
     public async Task EveryPrincipal_OnEveryResourceOfEveryTenant_ForEveryOperation_GetsWhatTheRulesSay()

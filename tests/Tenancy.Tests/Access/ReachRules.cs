@@ -24,6 +24,7 @@ public enum Res
 
     /// <summary>The change feed and webhooks of a subtree.</summary>
     Event,
+    Deletion,
 }
 
 public enum Op

@@ -34,8 +34,8 @@ public abstract class QueryPlanTests(ServerFixture fixture, ITestOutputHelper ou
             "restrictions on a tenant's path" => (TenantStore.PathRestrictionsSql(_server.Services.GetRequiredService<Database>()), new { id = Guid.NewGuid().ToString() }),
             "disabled on path" => (tenants.RestrictionsSql, new { seqs = Seqs() }),
             "has children" => (tenants.WithChildrenSql, new { seqs = Seqs() }),
-            "children page" => (TenantStore.ChildrenSql, new { parentSeq = 7L, afterSeq = 0L, limit = 100 }),
-            "subtree level page" => (TenantStore.SubtreeLevelSql, new { level = 3, rootPath = "/1/7/", afterPath = "", upper = "/1/70", limit = 100 }),
+            "children page" => (TenantStore.ChildrenSql, new { parentSeq = 7L, afterSeq = 0L, limit = 100, withDeleted = false }),
+            "subtree level page" => (TenantStore.SubtreeLevelSql, new { level = 3, rootPath = "/1/7/", afterPath = "", upper = "/1/70", limit = 100, withDeleted = false }),
             "token principal" => (_server.Services.GetRequiredService<ClientStore>().PrincipalSql, new { id = Guid.NewGuid().ToString(), jti = "jti" }),
             "usage roll-up" => (UsageStore.RollupSql, new { path = "/1/7/", upper = "/1/70", app = ServiceLevelItems.ApplicationId }),
             "access policy on a tenant" => (

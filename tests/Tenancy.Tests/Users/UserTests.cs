@@ -99,7 +99,8 @@ public abstract class UserTests(ServerFixture fixture)
         await root.DeleteAsync($"{path}?version={disabled.Long("version")}").ExpectAsync(HttpStatusCode.NoContent);
 
         await root.GetAsync(path).ExpectErrorAsync(HttpStatusCode.NotFound, 1005);
-        Assert.Null(await _server.StoredRowAsync("SELECT id FROM users WHERE id = @id", "id", user.Str("id")));
+        // Deleted softly: the row stays, restorable, until the purge (docs/lifecycle.md).
+        Assert.NotNull(await _server.StoredRowAsync("SELECT id FROM users WHERE id = @id AND deleted_at IS NOT NULL", "id", user.Str("id")));
     }
 
     [Fact]
