@@ -30,9 +30,13 @@ public sealed class DeletionWorker(
             {
                 await RunOnceAsync(clock.NowMicros(), stoppingToken);
             }
+            catch (Exception e) when (e is not OperationCanceledException && Database.IsUnavailable(e))
+            {
+                // The store may be away for a while (a restart, a failover); the work stays in the rows and is taken up on the next round.
+                log.LogWarning("Purging deletions: the store is unavailable ({Reason}); retrying in {Interval}", e.Message, options.Value.PollInterval);
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The store may be away for a while; the work stays in the rows and is taken up on the next round.
                 log.LogError(e, "The purge failed; retrying in {Interval}", options.Value.PollInterval);
             }
 
