@@ -41,7 +41,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
-        _server = TenancyServer.Start(StorageProvider.Sqlite);
+        // Webhooks created in the console point at loopback, which the address check refuses unless allowed.
+        _server = TenancyServer.Start(StorageProvider.Sqlite, new Dictionary<string, string?> { ["Tenancy:Webhooks:AllowedNetworks:0"] = "127.0.0.0/8" });
         Assertions.SetDefaultExpectTimeout((float)Patience.TotalMilliseconds);
         _playwright = await Playwright.CreateAsync();
         // Running as root (CI containers) needs --no-sandbox; nothing but this server's pages is opened.

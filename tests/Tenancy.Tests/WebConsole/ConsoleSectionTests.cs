@@ -6,7 +6,7 @@ namespace Tenancy.Tests.WebConsole;
 
 /// <summary>
 /// The sections of a tenant's page in Chromium: API clients (the secret once), the usage chart over seeded
-/// samples, users, the audit trail, a report created and downloaded; and the events screen.
+/// samples, users, the audit trail, a report created and downloaded; the events feed and a webhook created and deleted.
 /// </summary>
 public sealed class ConsoleSectionTests(BrowserFixture browser) : ConsoleTest(browser)
 {
@@ -68,7 +68,7 @@ public sealed class ConsoleSectionTests(BrowserFixture browser) : ConsoleTest(br
     }
 
     [Fact]
-    public async Task AuditUsersAndReports_AreReachableFromTheTenantPage()
+    public async Task AuditUsersReportsEventsAndWebhooks_AreReachableFromTheConsole()
     {
         var world = await WorldAsync(1);
         var page = await SignedInAsync(world);
@@ -93,6 +93,25 @@ public sealed class ConsoleSectionTests(BrowserFixture browser) : ConsoleTest(br
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Events and webhooks" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Events and webhooks", Level = 1 })).ToBeVisibleAsync();
+        // The feed of the user's reach: its customers' creation among it.
+        var events = page.GetByRole(AriaRole.Table, new() { Name = "Events" });
+        await Expect(events).ToContainTextAsync("tenancy.tenant.created");
+        await Expect(events).ToContainTextAsync(world.CustomerIds[0]);
         await page.ExpectAccessibleAsync("events");
+
+        // A webhook: its signing secret shown once, then listed (never with the secret) and deleted.
+        var url = $"http://127.0.0.1:9/{world.CustomerIds[0]}";
+        await page.GetByLabel("Receiver URL").FillAsync(url);
+        await page.GetByLabel("Event types (comma-separated; empty: all)").FillAsync("tenancy.tenant.suspended");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create webhook" }).ClickAsync();
+        await Expect(page.Locator("#webhook-secret")).ToContainTextAsync("whsec_");
+        var hooks = page.GetByRole(AriaRole.Table, new() { Name = "Webhooks" });
+        await Expect(hooks).ToContainTextAsync(url);
+        await Expect(hooks).ToContainTextAsync("tenancy.tenant.suspended");
+        await page.ExpectAccessibleAsync("webhooks");
+        await page.GetByRole(AriaRole.Button, new() { Name = "I have stored the secret: hide it" }).ClickAsync();
+        await Expect(page.Locator("#webhook-secret")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Delete the webhook to {url}" }).ClickAsync();
+        await Expect(page.GetByText("No webhooks.")).ToBeVisibleAsync();
     }
 }
