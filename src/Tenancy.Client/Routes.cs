@@ -36,9 +36,9 @@ public static class Routes
     public static readonly Route GetTenant = new("GET", "/api/2/tenants/{tenant_id}", [], Answer: typeof(Tenant));
     public static readonly Route UpdateTenant = new("PUT", "/api/2/tenants/{tenant_id}", [], typeof(TenantChange), typeof(Tenant));
     public static readonly Route DeleteTenant = new("DELETE", "/api/2/tenants/{tenant_id}", ["version"]);
-    public static readonly Route DryRunUpdateTenant = new("PUT", "/api/2/tenants/{tenant_id}", ["dry_run"], typeof(TenantChange), typeof(DryRun), Pending: "dry run");
-    public static readonly Route DryRunDeleteTenant = new("DELETE", "/api/2/tenants/{tenant_id}", ["version", "dry_run"], Answer: typeof(DryRun), Pending: "dry run");
-    public static readonly Route RestoreTenant = new("POST", "/api/2/tenants/{tenant_id}/restore", [], Answer: typeof(Tenant), Pending: "soft delete");
+    public static readonly Route DryRunUpdateTenant = new("PUT", "/api/2/tenants/{tenant_id}", ["dry_run"], typeof(TenantChange), typeof(DryRun));
+    public static readonly Route DryRunDeleteTenant = new("DELETE", "/api/2/tenants/{tenant_id}", ["version", "dry_run"], Answer: typeof(DryRun));
+    public static readonly Route RestoreTenant = new("POST", "/api/2/tenants/{tenant_id}/restore", []);
 
     public static readonly Route CreateClient = new("POST", "/api/2/clients", [], typeof(ClientCreate), typeof(CreatedClient));
     public static readonly Route GetClient = new("GET", "/api/2/clients/{client_id}", [], Answer: typeof(ApiClient));
@@ -57,7 +57,7 @@ public static class Routes
     public static readonly Route StoredReports = new("GET", "/api/2/reports/{report_id}/stored", [], Answer: typeof(StoredReportList));
     public static readonly Route DownloadReport = new("GET", "/api/2/reports/{report_id}/stored/{stored_id}", []);
 
-    public static readonly Route ListEvents = new("GET", "/api/2/events", ["after", "wait"], Pending: "events");
+    public static readonly Route ListEvents = new("GET", "/api/2/events", ["after", "wait"]);
 
     public static readonly Route NseListTenants = new("GET", "/api/v2.1/tenants", ["offset", "limit"], Answer: typeof(NseEnvelope<NseTenantPage>));
     public static readonly Route NseGetTenant = new("GET", "/api/v2.1/tenants/{tenant_id}", [], Answer: typeof(NseEnvelope<NseRecords>));

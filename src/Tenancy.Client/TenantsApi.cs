@@ -175,8 +175,16 @@ public sealed class TenantsApi(TenancyClient client)
     }
 
     /// <summary>Brings back a deleted tenant (soft delete).</summary>
-    public Task<Tenant> RestoreAsync(string id, CancellationToken ct = default) =>
-        client.SendAsync<Tenant>(Routes.RestoreTenant, Routes.RestoreTenant.Path(id), null, ct);
+    public async Task<Tenant> RestoreAsync(string id, CancellationToken ct = default)
+    {
+        // The restore answers 204; the tenant is then readable again, as it was (still disabled).
+        using (var response = await client.SendRawAsync(Routes.RestoreTenant, Routes.RestoreTenant.Path(id), null, ct))
+        {
+            await TenancyClient.EnsureAsync(response, ct);
+        }
+
+        return await GetAsync(id, ct);
+    }
 
     /// <summary>What a change would do (?dry_run=true), or null when the server offers no dry run (its document lacks it).</summary>
     public async Task<DryRun?> DryRunUpdateAsync(string id, TenantChange change, CancellationToken ct = default)

@@ -68,6 +68,7 @@ public static class OpenApiOperations
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas.TryAdd(envelope.Name, schema);
         operation.Responses ??= [];
+        await OneOfAnswersAsync(operation, context, document, ct);
         foreach (var status in Statuses(description, operation, path, method, oauth))
         {
             operation.Responses.TryAdd(status.ToString(System.Globalization.CultureInfo.InvariantCulture), new OpenApiResponse
@@ -76,6 +77,33 @@ public static class OpenApiOperations
                 Content = new Dictionary<string, OpenApiMediaType> { [Json] = new() { Schema = new OpenApiSchemaReference(envelope.Name, document) } },
             });
         }
+    }
+
+    /// <summary>
+    /// An operation that answers 200 with one of several bodies (a write and its dry run: PUT /api/2/tenants/{id}
+    /// answers the tenant, or with dry_run=true what the change would do) says so with oneOf; by itself the
+    /// document would keep only one of them.
+    /// </summary>
+    private static async Task OneOfAnswersAsync(
+        OpenApiOperation operation, OpenApiOperationTransformerContext context, OpenApiDocument document, CancellationToken ct)
+    {
+        var types = context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.IProducesResponseTypeMetadata>()
+            .Where(m => m.StatusCode == 200 && m.Type is not null && m.Type != typeof(void))
+            .Select(m => m.Type!).Distinct().ToList();
+        if (types.Count < 2 || operation.Responses?.TryGetValue("200", out var answer) != true
+            || answer!.Content?.TryGetValue(Json, out var media) != true || media is null)
+        {
+            return;
+        }
+
+        var alternatives = new List<IOpenApiSchema>();
+        foreach (var type in types)
+        {
+            document.Components!.Schemas!.TryAdd(type.Name, await context.GetOrCreateSchemaAsync(type, null, ct));
+            alternatives.Add(new OpenApiSchemaReference(type.Name, document));
+        }
+
+        media.Schema = new OpenApiSchema { OneOf = alternatives };
     }
 
     /// <summary>The 4xx statuses an operation can answer, from what it takes and who may call it.</summary>

@@ -100,7 +100,8 @@ public sealed class CliTests : IAsyncLifetime
         var suspended = await RunAsync(["tenants", "suspend", id, "--yes", "-o", "json"]);
 
         Assert.Equal(ExitCodes.Ok, suspended.Code);
-        Assert.Contains("preview unavailable", suspended.Error, StringComparison.Ordinal);
+        // The server's dry run, shown before the suspend: allowed, with what it would cut off.
+        Assert.Contains("suspend: allowed", suspended.Error, StringComparison.Ordinal);
         Assert.False(suspended.Json.Bool("enabled"));
         Assert.False((await root.GetTenantAsync(id)).Bool("enabled"));
         var reactivated = await RunAsync(["tenants", "reactivate", id, "-o", "json"]);

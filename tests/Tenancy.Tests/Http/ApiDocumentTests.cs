@@ -46,7 +46,9 @@ public sealed class ApiDocumentTests(Providers.SqliteServer fixture, ITestOutput
     private static readonly string[] Open = ["/.well-known/openid-configuration", "/api/2/idp/keys", "/api/2/idp/logout", "/healthz", "/healthz/live", "/healthz/ready"];
 
     /// <summary>POSTs that take no body: the action is the address.</summary>
-    private static readonly string[] BodyLess = ["/api/2/clients/{client_id}/secret", "/api/2/applications/{application_id}/bindings/tenants/{tenant_id}", "/api/2/users/{user_id}/send-activation-email"];
+    private static readonly string[] BodyLess = ["/api/2/clients/{client_id}/secret", "/api/2/applications/{application_id}/bindings/tenants/{tenant_id}", "/api/2/users/{user_id}/send-activation-email",
+        "/api/2/tenants/{tenant_id}/restore", "/api/2/users/{user_id}/restore", "/api/2/deletions/{deletion_id}/acknowledgements/{application_id}",
+        "/api/2/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"];
 
     [Fact]
     public async Task EveryOperation_DeclaresItsBody_ItsErrors_AndSnakeCaseParameters()
