@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Suspend -> webhook receiver latency: N suspensions of one tenant, each timed from the moment the
-PUT is sent until a receiver on 127.0.0.1 has the signed event. Prints one JSON line with the figures.
+PUT is sent until a receiver on 127.0.0.1 has the signed event. Then the long poll: N suspensions, each
+while a GET /api/2/events?wait=30 is waiting, timed from sending the PUT until the poll has answered with
+the event. Prints one JSON line with the figures.
 Usage: webhooks.py BASE_URL CLIENT_ID CLIENT_SECRET [N]"""
 import base64, hashlib, hmac, json, sys, threading, time, urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -58,6 +60,32 @@ for i in range(count):
     latencies.append((at - sent) * 1000)
     invalid += 0 if valid else 1
     version = call("PUT", f"/api/2/tenants/{tenant['id']}", {"enabled": True, "version": version}, token)["version"]
-latencies.sort()
-pick = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1)
-print(json.dumps({"events": count, "p50_ms": pick(0.50), "p99_ms": pick(0.99), "max_ms": round(latencies[-1], 1), "invalid_signatures": invalid}))
+
+after = call("GET", f"/api/2/events?subtree_root_id={tenant['id']}&limit=1000", token=token)["paging"]["cursors"]["after"]
+polls = []
+for i in range(count):
+    answer = {}
+    def poll():
+        page = call("GET", f"/api/2/events?subtree_root_id={tenant['id']}&types=tenancy.tenant.suspended&after={after}&wait=30", token=token)
+        answer["at"], answer["page"] = time.perf_counter(), page
+    waiting = threading.Thread(target=poll)
+    waiting.start()
+    time.sleep(0.3)  # the poll is waiting by now (it answers early only with an event, checked below)
+    if "at" in answer:
+        sys.exit("the long poll answered before the change")
+    sent = time.perf_counter()
+    version = call("PUT", f"/api/2/tenants/{tenant['id']}", {"enabled": False, "version": version}, token)["version"]
+    waiting.join(30)
+    if not answer.get("page", {}).get("items"):
+        sys.exit(f"the long poll did not answer with suspension {i + 1}")
+    polls.append((answer["at"] - sent) * 1000)
+    after = answer["page"]["paging"]["cursors"]["after"]
+    version = call("PUT", f"/api/2/tenants/{tenant['id']}", {"enabled": True, "version": version}, token)["version"]
+
+def pick(values, q):
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(q * len(values)))], 1)
+
+print(json.dumps({"events": count, "p50_ms": pick(latencies, 0.50), "p99_ms": pick(latencies, 0.99), "max_ms": round(max(latencies), 1),
+                  "invalid_signatures": invalid, "long_poll_p50_ms": pick(polls, 0.50), "long_poll_p99_ms": pick(polls, 0.99),
+                  "long_poll_max_ms": round(max(polls), 1)}))
