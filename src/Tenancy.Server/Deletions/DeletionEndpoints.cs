@@ -29,7 +29,8 @@ public static class DeletionEndpoints
 
     public sealed record ListQuery(
         [property: FromQuery(Name = "state")] string? State,
-        [property: FromQuery(Name = "limit")] string? Limit);
+        [property: FromQuery(Name = "limit")] string? Limit,
+        [property: FromQuery(Name = "after")] string? After);
 
     private static async Task<Results<Ok<DeletionJson>, JsonHttpResult<AcronisErrorBody>>> OfTenant(
         string tenantId, Caller caller, DeletionService deletions, ServiceCatalog catalog, CancellationToken ct) =>
@@ -48,9 +49,10 @@ public static class DeletionEndpoints
             return AcronisErrors.ToResult(limit.Error);
         }
 
-        var result = await deletions.ListAsync(caller, q.State ?? DeletionStates.Purging, limit.Value, ct);
+        var result = await deletions.ListAsync(caller, q.State ?? DeletionStates.Purging, q.After, limit.Value, ct);
         return result.IsOk
-            ? TypedResults.Ok(new DeletionListJson([.. result.Value.Select(d => DeletionJson.From(d, catalog))]))
+            ? TypedResults.Ok(new DeletionListJson([.. result.Value.Items.Select(d => DeletionJson.From(d, catalog))],
+                new TenantEndpoints.PagingJson(new TenantEndpoints.CursorsJson(result.Value.After))))
             : AcronisErrors.ToResult(result.Error);
     }
 

@@ -25,4 +25,4 @@ public sealed record CountJson(long Total, long Purged);
 
 public sealed record DeletionServiceJson(string ApplicationId, string? Name, string? AcknowledgedAt, string? AcknowledgedBy);
 
-public sealed record DeletionListJson(IReadOnlyList<DeletionJson> Items);
+public sealed record DeletionListJson(IReadOnlyList<DeletionJson> Items, TenantEndpoints.PagingJson Paging);

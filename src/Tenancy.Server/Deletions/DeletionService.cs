@@ -39,17 +39,28 @@ public sealed class DeletionService(
             : found.Value;
     }
 
-    /// <summary>The deletions in a state within the caller's reach, oldest first (a service finds what it must purge).</summary>
-    public async Task<Result<IReadOnlyList<Deletion>>> ListAsync(Caller caller, string state, int limit, CancellationToken ct = default)
+    /// <summary>
+    /// The deletions in a state within the caller's reach, oldest first (a service finds what it must purge), a page
+    /// after the deletion <paramref name="after"/> (the previous page's cursor); the next cursor when more follow.
+    /// </summary>
+    public async Task<Result<(IReadOnlyList<Deletion> Items, string? After)>> ListAsync(
+        Caller caller, string state, string? after, int limit, CancellationToken ct = default)
     {
         if (state is not (DeletionStates.Pending or DeletionStates.Purging or DeletionStates.Done or DeletionStates.Failed or DeletionStates.Cancelled))
         {
             return new Invalid("state", "state must be one of pending, purging, done, failed, cancelled.");
         }
 
-        return Result<IReadOnlyList<Deletion>>.Ok(await store.ListAsync(state,
-            AccessPolicy.Where(caller, Operation.Read, Resource.Deletion, "d.tenant_path"), AccessPolicy.Parameters(caller),
-            Math.Clamp(limit, 1, MaxPageSize), ct));
+        if (after is not null && !Guid.TryParse(after, out _))
+        {
+            return new Invalid("after", "after must be the cursor of a previous page (a deletion id).");
+        }
+
+        limit = Math.Clamp(limit, 1, MaxPageSize);
+        var rows = await store.ListAsync(state, after,
+            AccessPolicy.Where(caller, Operation.Read, Resource.Deletion, "d.tenant_path"), AccessPolicy.Parameters(caller), limit + 1, ct);
+        var page = rows.Take(limit).ToList();
+        return (page, rows.Count > limit ? page[^1].Id : null);
     }
 
     /// <summary>

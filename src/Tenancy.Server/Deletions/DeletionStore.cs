@@ -109,11 +109,17 @@ public sealed class DeletionStore(Database db)
             new { tenantId }, ct)).SingleOrDefault();
 
     /// <summary>Up to <paramref name="limit"/> deletions in a state, oldest first, within the caller's reach (a SQL condition on d.tenant_path).</summary>
-    public Task<IReadOnlyList<Deletion>> ListAsync(string state, string reach, Dictionary<string, object?> parameters, int limit, CancellationToken ct = default)
+    /// <summary>
+    /// Deletions in a state within reach, oldest first, after the deletion <paramref name="after"/> when given
+    /// (keyset on created_at, id: a page never repeats or skips one).
+    /// </summary>
+    public Task<IReadOnlyList<Deletion>> ListAsync(
+        string state, string? after, string reach, Dictionary<string, object?> parameters, int limit, CancellationToken ct = default)
     {
         var args = new DynamicParameters(parameters);
-        args.AddDynamicParams(new { state, limit });
-        return ReadAsync($"SELECT {Columns} FROM deletions d WHERE state = @state AND {reach} ORDER BY created_at, id LIMIT @limit", args, ct);
+        args.AddDynamicParams(new { state, limit, after });
+        var keyset = after is null ? "" : " AND (created_at, id) > (SELECT created_at, id FROM deletions WHERE id = @after)";
+        return ReadAsync($"SELECT {Columns} FROM deletions d WHERE state = @state{keyset} AND {reach} ORDER BY created_at, id LIMIT @limit", args, ct);
     }
 
     /// <summary>The states of deletions, by id (for the external_operation_status of deleted tenants).</summary>

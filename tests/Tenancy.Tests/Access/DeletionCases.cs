@@ -24,6 +24,22 @@ public static class DeletionCases
             Prepare = static (w, t) => SharedDeletedChildAsync(w, t),
             Check = static (c, body, _) => Task.FromResult(Problem(body.Str("id") == c.Victim.Secret && body.Str("tenant_id") == c.Victim.Id, $"wrong deletion: {body}")),
         },
+        new("GET /api/2/deletions?state=pending (a deleted child's)", Res.Deletion, Op.List, Dialect.Acronis, HttpStatusCode.OK,
+            c => c.Api.GetAsync("/api/2/deletions?state=pending&limit=100"))
+        {
+            Prepare = static (w, t) => SharedDeletedChildAsync(w, t),
+            Rule = static (m, p, t) => ReachRules.Expect(m, p, t, Res.Deletion, Op.Read, Dialect.Acronis) switch
+            {
+                Outcome.Unauthorized => Outcome.Unauthorized,
+                Outcome.Allowed => Outcome.Allowed,
+                _ => Outcome.Absent,
+            },
+            Check = static async (c, body, outcome) =>
+            {
+                var listed = await ListedAsync(c, body);
+                return Problem(listed == (outcome == Outcome.Allowed), listed ? "its deletion is listed" : "its deletion is missing");
+            },
+        },
         // No principal of the matrix acts for a service: where reach allows the acknowledgement, the service check refuses it.
         new("POST /api/2/deletions/{id}/acknowledgements/{application}", Res.Deletion, Op.Change, Dialect.Acronis, HttpStatusCode.OK,
             c => c.Api.Http.PostAsync($"/api/2/deletions/{c.Victim.Secret}/acknowledgements/{Catalog.SampleCatalog.Backup}", null))
@@ -50,6 +66,25 @@ public static class DeletionCases
             Unchanged = static async c => Problem(await c.ObserveAsync($"/api/2/users/{c.Victim.Id}", HttpStatusCode.NotFound) is not null, "refused, yet restored"),
         },
     ];
+
+    /// <summary>Whether the victim's deletion is on any page of the principal's list (following the cursor).</summary>
+    private static async Task<bool> ListedAsync(CaseContext c, JsonElement page)
+    {
+        while (true)
+        {
+            if (page.GetProperty("items").EnumerateArray().Any(i => i.Str("id") == c.Victim.Secret))
+            {
+                return true;
+            }
+
+            if (!page.GetProperty("paging").GetProperty("cursors").TryGetProperty("after", out var after) || after.ValueKind != JsonValueKind.String)
+            {
+                return false;
+            }
+
+            page = await c.Api.GetAsync($"/api/2/deletions?state=pending&limit=100&after={after.GetString()}").ExpectAsync(HttpStatusCode.OK);
+        }
+    }
 
     private static Task<Victim> SharedDeletedChildAsync(MatrixWorld world, string target) =>
         Shared.GetOrCreateValue(world).GetOrAdd(target, t => new Lazy<Task<Victim>>(() => DeletedChildAsync(world, t))).Value;

@@ -142,6 +142,39 @@ public abstract class DeletionTests(StorageProvider provider) : ServerTests(prov
     }
 
     [Fact]
+    public async Task DeletionList_PagesWithItsCursor_EachDeletionOnce_OldestFirst()
+    {
+        var root = await Server.RootAsync();
+        var rootId = await root.OwnTenantIdAsync();
+        var deleted = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var partner = await root.CreateTenantAsync(rootId, "partner");
+            await root.TerminateAsync(partner.Str("id"));
+            deleted.Add((await root.GetAsync($"/api/2/tenants/{partner.Str("id")}/deletion").ExpectAsync(HttpStatusCode.OK)).Str("id"));
+        }
+
+        var seen = new List<string>();
+        var pages = 0;
+        string? after = null;
+        do
+        {
+            var page = await root.GetAsync($"/api/2/deletions?state=pending&limit=2{(after is null ? "" : $"&after={after}")}").ExpectAsync(HttpStatusCode.OK);
+            pages++;
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(d => d.Str("id")));
+            after = page.GetProperty("paging").GetProperty("cursors").TryGetProperty("after", out var next) && next.ValueKind == JsonValueKind.String
+                ? next.GetString()
+                : null;
+        }
+        while (after is not null);
+
+        Assert.Equal(deleted, seen);
+        Assert.Equal(3, pages);
+        var bad = await root.GetAsync("/api/2/deletions?state=pending&after=not-a-cursor").ExpectErrorAsync(HttpStatusCode.BadRequest, 400);
+        Assert.Contains("after", bad.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Termination_WithTwoBoundServices_CompletesOnlyAfterBothAcknowledge()
     {
         var (root, partner, backup, storage) = await BoundPartnerAsync();
