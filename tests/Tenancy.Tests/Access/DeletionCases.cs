@@ -36,7 +36,7 @@ public static class DeletionCases
             },
             Check = static async (c, body, outcome) =>
             {
-                var listed = await ListedAsync(c, body);
+                var listed = await c.ListedAsync(body, "/api/2/deletions?state=pending&limit=100", c.Victim.Secret!);
                 return Problem(listed == (outcome == Outcome.Allowed), listed ? "its deletion is listed" : "its deletion is missing");
             },
         },
@@ -66,25 +66,6 @@ public static class DeletionCases
             Unchanged = static async c => Problem(await c.ObserveAsync($"/api/2/users/{c.Victim.Id}", HttpStatusCode.NotFound) is not null, "refused, yet restored"),
         },
     ];
-
-    /// <summary>Whether the victim's deletion is on any page of the principal's list (following the cursor).</summary>
-    private static async Task<bool> ListedAsync(CaseContext c, JsonElement page)
-    {
-        while (true)
-        {
-            if (page.GetProperty("items").EnumerateArray().Any(i => i.Str("id") == c.Victim.Secret))
-            {
-                return true;
-            }
-
-            if (!page.GetProperty("paging").GetProperty("cursors").TryGetProperty("after", out var after) || after.ValueKind != JsonValueKind.String)
-            {
-                return false;
-            }
-
-            page = await c.Api.GetAsync($"/api/2/deletions?state=pending&limit=100&after={after.GetString()}").ExpectAsync(HttpStatusCode.OK);
-        }
-    }
 
     private static Task<Victim> SharedDeletedChildAsync(MatrixWorld world, string target) =>
         Shared.GetOrCreateValue(world).GetOrAdd(target, t => new Lazy<Task<Victim>>(() => DeletedChildAsync(world, t))).Value;

@@ -41,7 +41,7 @@ public static class EventCases
             Rule = static (m, p, t) => ListRule(m, p, t),
             Check = static async (c, body, outcome) =>
             {
-                var listed = await ListedAsync(c, body);
+                var listed = await c.ListedAsync(body, "/api/2/webhooks?limit=1000", c.Victim.Id);
                 return Problem(listed == (outcome == Outcome.Allowed), listed ? "its webhook is listed" : "its webhook is missing");
             },
         },
@@ -78,25 +78,6 @@ public static class EventCases
             Outcome.Allowed => Outcome.Allowed,
             _ => Outcome.Absent,
         };
-
-    /// <summary>Whether the victim is on any page of the principal's webhook list (following the cursor).</summary>
-    private static async Task<bool> ListedAsync(CaseContext c, JsonElement page)
-    {
-        while (true)
-        {
-            if (page.GetProperty("items").EnumerateArray().Any(i => i.Str("id") == c.Victim.Id))
-            {
-                return true;
-            }
-
-            if (!page.GetProperty("paging").GetProperty("cursors").TryGetProperty("after", out var after) || after.ValueKind != JsonValueKind.String)
-            {
-                return false;
-            }
-
-            page = await c.Api.GetAsync($"/api/2/webhooks?limit=1000&after={after.GetString()}").ExpectAsync(HttpStatusCode.OK);
-        }
-    }
 
     private static Task<Victim> SharedWebhookAsync(MatrixWorld world, string target) =>
         Shared.GetOrCreateValue(world).GetOrAdd(target, t => new Lazy<Task<Victim>>(() => WebhookAsync(world, t))).Value;

@@ -83,4 +83,23 @@ public sealed class CaseContext(MatrixWorld world, Principal principal, string t
     }
 
     public static string? Problem(bool ok, string problem) => ok ? null : problem;
+
+    /// <summary>Whether an item with <paramref name="id"/> is on <paramref name="page"/> or a later one of the list at <paramref name="path"/> (following paging.cursors.after).</summary>
+    public async Task<bool> ListedAsync(JsonElement page, string path, string id)
+    {
+        while (true)
+        {
+            if (page.GetProperty("items").EnumerateArray().Any(i => i.Str("id") == id))
+            {
+                return true;
+            }
+
+            if (!page.GetProperty("paging").GetProperty("cursors").TryGetProperty("after", out var after) || after.ValueKind != JsonValueKind.String)
+            {
+                return false;
+            }
+
+            page = await Api.GetAsync($"{path}&after={after.GetString()}").ExpectAsync(HttpStatusCode.OK);
+        }
+    }
 }
