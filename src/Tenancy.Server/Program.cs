@@ -58,7 +58,7 @@ builder.Services.AddSingleton<UsageStore>();
 builder.Services.AddSingleton<UsageService>();
 builder.Services.AddSingleton<ItemUsageStore>();
 builder.Services.AddSingleton<ItemUsageService>();
-// Quotas of tenants' offering items: none until the per-tenant offering items are wired in here.
+// Quotas of tenants' offering items, for the usage checks of item usage (Usage/Quotas.cs).
 builder.Services.AddSingleton<IQuotaSource, OfferingItemQuotas>();
 builder.Services.AddSingleton<NseTenantStore>();
 builder.Services.Configure<PasswordOptions>(builder.Configuration.GetSection(PasswordOptions.Section));
