@@ -40,6 +40,14 @@ internal sealed class SqliteWriteGate
         try
         {
             await connection.OpenAsync(ct);
+            // With WAL, NORMAL writes the commit to the log without waiting for the disk: a commit survives
+            // the process being killed, not a power cut (docs/deployment.md, "SQLite writes").
+            await using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA synchronous = NORMAL";
+                await pragma.ExecuteNonQueryAsync(ct);
+            }
+
             return connection;
         }
         catch
