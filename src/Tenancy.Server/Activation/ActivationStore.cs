@@ -73,7 +73,7 @@ public sealed class ActivationStore(Database db)
     /// </summary>
     public async Task<ClaimedEmail?> ClaimAsync(string claim, long now, long leaseUntil, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         while (await c.ExecuteScalarAsync<string?>(new CommandDefinition(
             $"SELECT user_id FROM user_activations WHERE status = '{Queued}' AND next_attempt_at <= @now ORDER BY next_attempt_at LIMIT 1",
             new { now }, cancellationToken: ct)) is { } userId)
@@ -98,7 +98,7 @@ public sealed class ActivationStore(Database db)
     /// <summary>Stores the hash of the link's token for the holder of the claim; it replaces the user's previous link.</summary>
     public async Task<bool> SetTokenAsync(string userId, string claim, string tokenHash, long expiresAt, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(
             "UPDATE user_activations SET token_hash = @tokenHash, token_expires_at = @expiresAt, token_used_at = NULL " +
             "WHERE user_id = @userId AND claim = @claim",
@@ -108,7 +108,7 @@ public sealed class ActivationStore(Database db)
     /// <summary>Records a delivery, if the claim still holds (a newer request may have replaced the email meanwhile).</summary>
     public async Task SentAsync(string userId, string claim, long now, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             $"UPDATE user_activations SET status = '{Sent}', sent_at = @now, claim = NULL, last_error = NULL " +
             "WHERE user_id = @userId AND claim = @claim",
@@ -118,7 +118,7 @@ public sealed class ActivationStore(Database db)
     /// <summary>Records a failed attempt: queued again for <paramref name="retryAt"/>, or failed for good when that is null.</summary>
     public async Task FailedAsync(string userId, string claim, string error, long? retryAt, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE user_activations SET status = @status, next_attempt_at = COALESCE(@retryAt, next_attempt_at), " +
             "claim = NULL, last_error = @error WHERE user_id = @userId AND claim = @claim",
@@ -142,7 +142,7 @@ public sealed class ActivationStore(Database db)
     /// </summary>
     public async Task<bool> ActivateAsync(string userId, string tokenHash, string passwordHash, long now, AuditEntry audit, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         if (await c.ExecuteAsync(new CommandDefinition(
             "UPDATE user_activations SET token_used_at = @now " +

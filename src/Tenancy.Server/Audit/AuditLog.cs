@@ -13,7 +13,7 @@ public static class AuditLog
     public static async Task<bool> ExecuteAuditedAsync(
         this Database db, string sql, object args, AuditEntry? audit, long at, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         if (await c.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct)) == 0)
         {
@@ -37,7 +37,7 @@ public static class AuditLog
     public static async Task<bool> ExecuteAuditedAsync(
         this Database db, IReadOnlyList<(string Sql, object Args)> statements, AuditEntry audit, long at, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         for (var i = 0; i < statements.Count; i++)
         {

@@ -16,7 +16,7 @@ public sealed class RevokedTokens(Database db, TimeProvider clock)
         await db.ExecuteAuditedAsync(
             "INSERT INTO revoked_tokens (jti, expires_at_s) VALUES (@jti, @expiresAtSeconds) ON CONFLICT (jti) DO NOTHING",
             new { jti, expiresAtSeconds }, audit, now * 1_000_000, ct);
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         // Housekeeping on the rare write path: entries of expired tokens are no longer needed.
         await c.ExecuteAsync(new CommandDefinition(
             "DELETE FROM revoked_tokens WHERE expires_at_s < @now", new { now }, cancellationToken: ct));

@@ -106,7 +106,8 @@ public sealed class SigningKeys(Database db, IOptions<TokenOptions> options, Tim
                 Convert.ToBase64String(rsa.ExportPkcs8PrivateKey()),
                 now,
                 now + rotation + (long)options.Value.TokenLifetime.TotalSeconds + 3600);
-            await c.ExecuteAsync(new CommandDefinition(
+            await using var w = await db.OpenWriteAsync(ct);
+            await w.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO signing_keys (kid, algorithm, private_key, created_at, retire_at) " +
                 "VALUES (@Kid, 'RS256', @PrivateKey, @CreatedAt, @RetireAt)", newest, cancellationToken: ct));
             stored.Insert(0, newest);

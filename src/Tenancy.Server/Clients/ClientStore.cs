@@ -72,7 +72,7 @@ public sealed class ClientStore(Database db)
 
     public async Task TouchAsync(string id, long at, string? ip, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE api_clients SET last_access_at = @at, last_access_from_ip = @ip WHERE id = @id",
             new { id, at, ip }, cancellationToken: ct));

@@ -39,7 +39,7 @@ public sealed class DeletionStore(Database db)
             seq = tenant.Seq, expectedVersion, path = tenant.Path, upper = TreePath.UpperBound(tenant.Path),
             id = plan.Id, now = plan.Now,
         };
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         var n = await c.ExecuteAsync(new CommandDefinition(
             $"UPDATE tenants SET {MarkSets} WHERE seq = @seq AND deleted_at IS NULL" +
@@ -139,7 +139,7 @@ public sealed class DeletionStore(Database db)
     /// <summary>Takes (or renews) the purge lease for <paramref name="holder"/>; false while another instance holds it.</summary>
     public async Task<bool> TakeLeaseAsync(string holder, long now, long until, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(
             "UPDATE deletion_lease SET holder = @holder, lease_until = @until WHERE name = 'purge' AND (holder = @holder OR lease_until < @now)",
             new { holder, now, until }, cancellationToken: ct)) == 1;
@@ -163,7 +163,7 @@ public sealed class DeletionStore(Database db)
     /// <summary>Adds what a purge batch removed to the deletion's progress.</summary>
     public async Task AddProgressAsync(string id, PurgedBatch batch, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE deletions SET tenants_purged = tenants_purged + @Tenants, users_purged = users_purged + @Users, " +
             "clients_purged = clients_purged + @Clients WHERE id = @id",

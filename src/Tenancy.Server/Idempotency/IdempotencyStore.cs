@@ -27,7 +27,7 @@ public sealed class IdempotencyStore(Database db)
     {
         var args = new DynamicParameters(scope);
         args.AddDynamicParams(new { bodyHash, now, expiresAt });
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await c.ExecuteAsync(new CommandDefinition($"DELETE FROM idempotency_keys WHERE {Match} AND expires_at <= @now", args, cancellationToken: ct));
         var inserted = await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO idempotency_keys (principal, method, path, idempotency_key, body_hash, created_at, expires_at) " +
@@ -47,7 +47,7 @@ public sealed class IdempotencyStore(Database db)
     {
         var args = new DynamicParameters(scope);
         args.AddDynamicParams(new { status, headers, body, withheld });
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             $"UPDATE idempotency_keys SET status = @status, headers = @headers, body = @body, answer_withheld = @withheld WHERE {Match}",
             args, cancellationToken: ct));
@@ -58,7 +58,7 @@ public sealed class IdempotencyStore(Database db)
     {
         var args = new DynamicParameters(scope);
         args.AddDynamicParams(new { claimedAt });
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             $"DELETE FROM idempotency_keys WHERE {Match} AND status IS NULL" + (claimedAt is null ? "" : " AND created_at = @claimedAt"),
             args, cancellationToken: ct));
@@ -67,7 +67,7 @@ public sealed class IdempotencyStore(Database db)
     /// <summary>Removes the keys past their lifetime.</summary>
     public async Task<int> CleanAsync(long now, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(
             "DELETE FROM idempotency_keys WHERE expires_at <= @now", new { now }, cancellationToken: ct));
     }

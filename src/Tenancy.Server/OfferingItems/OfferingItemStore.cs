@@ -34,7 +34,7 @@ public sealed class OfferingItemStore(Database db)
     public async Task<bool> WriteAsync(
         long tenantSeq, IReadOnlyList<ItemWrite> writes, IReadOnlyCollection<string> bind, long now, AuditEntry audit, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         foreach (var w in writes)
         {

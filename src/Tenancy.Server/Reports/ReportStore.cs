@@ -12,7 +12,7 @@ public sealed class ReportStore(Database db)
     /// <summary>Stores a new report, the files due at once (pending) and the audit record, in one transaction.</summary>
     public async Task InsertAsync(Report report, IReadOnlyList<StoredReport> pending, AuditEntry audit, long now, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         await c.ExecuteAsync(new CommandDefinition(
             $"INSERT INTO reports ({Columns}) VALUES (@Id, @TenantId, @Version, @Kind, @Level, @Formats, @PeriodStart, @PeriodEnd, " +
@@ -81,7 +81,7 @@ public sealed class ReportStore(Database db)
     {
         const string free = "status = 'in_progress' AND (lease_until IS NULL OR lease_until < @now)";
         var skipLocked = db.Provider == StorageProvider.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         return await c.QuerySingleOrDefaultAsync<StoredReport>(new CommandDefinition(
             "UPDATE stored_reports SET claimed_by = @instance, lease_until = @leaseUntil, claims = claims + 1 " +
             $"WHERE id = (SELECT id FROM stored_reports WHERE {free} ORDER BY created_at, id LIMIT 1{skipLocked}) AND {free} " +
@@ -92,7 +92,7 @@ public sealed class ReportStore(Database db)
     /// <summary>Stores the outcome of a claimed file; false when <paramref name="instance"/> no longer holds the claim.</summary>
     public async Task<bool> CompleteAsync(string storedId, string instance, string status, byte[]? content, long now, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(
             "UPDATE stored_reports SET status = @status, content = @content, size = @size, produced_at = @now, lease_until = NULL " +
             "WHERE id = @storedId AND claimed_by = @instance AND status = 'in_progress'",
@@ -113,7 +113,7 @@ public sealed class ReportStore(Database db)
     /// </summary>
     public async Task<bool> TakeRunAsync(Report report, long due, long next, string generationDate, IReadOnlyList<StoredReport> pending, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         if (await c.ExecuteAsync(new CommandDefinition(
             "UPDATE reports SET next_run_at = @next, generation_date = @generationDate WHERE id = @id AND next_run_at = @due",

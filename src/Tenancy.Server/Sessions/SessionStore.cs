@@ -60,7 +60,7 @@ public sealed class SessionStore(Database db)
     /// </summary>
     public async Task<OneTimeToken?> TakeTokenAsync(string hash, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         return await c.QuerySingleOrDefaultAsync<OneTimeToken>(new CommandDefinition(
             "DELETE FROM one_time_tokens WHERE token_hash = @hash RETURNING user_id, impersonator, expires_at",
             new { hash }, cancellationToken: ct));
@@ -93,7 +93,7 @@ public sealed class SessionStore(Database db)
 
     private async Task ClearExpiredAsync(string table, long now, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await c.ExecuteAsync(new CommandDefinition($"DELETE FROM {table} WHERE expires_at < @now", new { now }, cancellationToken: ct));
     }
 }

@@ -20,6 +20,12 @@ public sealed class Database : IAsyncDisposable
 {
     private readonly PostgresConnections? _postgres;
 
+    /// <summary>SQLite: this database's write turns (see <see cref="OpenWriteAsync"/>).</summary>
+    private readonly SqliteWriteGate? _writeGate;
+
+    /// <summary>SQLite: how long a writer waits for its turn, as long as SQLite's busy handling waits (DefaultTimeout).</summary>
+    private readonly TimeSpan _writeTimeout;
+
     static Database()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -76,6 +82,8 @@ public sealed class Database : IAsyncDisposable
         }
 
         ConnectionString = builder.ToString();
+        _writeGate = SqliteWriteGate.For(builder.Mode == SqliteOpenMode.Memory ? ConnectionString : builder.DataSource);
+        _writeTimeout = TimeSpan.FromSeconds(builder.DefaultTimeout);
     }
 
     public StorageProvider Provider { get; }
@@ -102,6 +110,16 @@ public sealed class Database : IAsyncDisposable
     }
 
     /// <summary>
+    /// An open connection for a method that writes (a write transaction or a single write statement). On
+    /// SQLite it holds this process's write turn on the database until it is closed: writers queue in
+    /// arrival order instead of polling SQLite's file lock (see <see cref="SqliteWriteGate"/>), so a method
+    /// must open it only around its writes and never open a second one while it holds it. On PostgreSQL
+    /// it is an ordinary connection: writers run side by side.
+    /// </summary>
+    public async Task<DbConnection> OpenWriteAsync(CancellationToken ct = default) =>
+        _writeGate is null ? await OpenAsync(ct) : await _writeGate.OpenAsync(ConnectionString, _writeTimeout, ct);
+
+    /// <summary>
     /// "column is one of @param", with the values bound as ONE parameter (see <see cref="List{T}"/>):
     /// an array on PostgreSQL (= ANY), a JSON array on SQLite (json_each). One statement text whatever
     /// the number of values, so it is prepared once.
@@ -124,11 +142,18 @@ public sealed class Database : IAsyncDisposable
             ? $"SELECT unnest(string_to_array(trim(both '/' from {pathExpression}), '/')::bigint[])"
             : $"SELECT value FROM json_each('[' || replace(trim({pathExpression}, '/'), '/', ',') || ']')";
 
-    /// <summary>Begins a write transaction. SQLite takes the write lock up front (BEGIN IMMEDIATE).</summary>
+    /// <summary>
+    /// Begins a write transaction on a connection from <see cref="OpenWriteAsync"/>. SQLite takes the file's
+    /// write lock up front (BEGIN IMMEDIATE); the connection's write turn means no other writer of this
+    /// process holds it.
+    /// </summary>
     public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default) =>
-        connection is SqliteConnection sqlite
-            ? sqlite.BeginTransaction(deferred: false)
-            : await connection.BeginTransactionAsync(ct);
+        connection switch
+        {
+            SqliteWriteGate.WriteConnection sqlite => sqlite.BeginTransaction(deferred: false),
+            SqliteConnection => throw new InvalidOperationException("A SQLite write transaction needs a connection from Database.OpenWriteAsync."),
+            _ => await connection.BeginTransactionAsync(ct),
+        };
 
     /// <summary>True when <paramref name="ex"/> is a uniqueness or foreign key violation.</summary>
     public static bool IsConstraintViolation(Exception ex) => ex switch

@@ -51,7 +51,7 @@ public sealed partial class TenantStore
     /// </summary>
     public async Task<Tenant> InsertAsync(Tenant draft, Tenant? parent, AuditEntry? audit = null, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         var seq = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             $"INSERT INTO tenants ({Columns[5..]}) VALUES (" +
@@ -98,7 +98,7 @@ public sealed partial class TenantStore
             args.Add($"c_{column}", value);
         }
 
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         if (db.Provider == StorageProvider.Postgres)
         {
@@ -143,7 +143,7 @@ public sealed partial class TenantStore
     /// </summary>
     public async Task<PurgedBatch> PurgeBatchAsync(string rootPath, int limit, long now, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         var rows = (await c.QueryAsync<Tenant>(new CommandDefinition(
             $"SELECT {Columns} FROM tenants WHERE path >= @rootPath AND path < @upper ORDER BY level DESC, path LIMIT @limit",

@@ -104,7 +104,7 @@ public sealed class TenantWriter(Database db)
               $"UPDATE tenants AS t SET {Sets(sets)}version = version + 1, updated_at = @now WHERE {condition} AND ({differs}) " +
               $"RETURNING seq; {readBack}";
 
-        await using var c = await db.OpenAsync(ct);
+        await using var c = w.DryRun ? await db.OpenAsync(ct) : await db.OpenWriteAsync(ct);
         await using var tx = db.Provider == StorageProvider.Sqlite && !w.DryRun ? await Database.BeginWriteAsync(c, ct) : null;
         WriteOutcome outcome;
         await using (var grid = await c.QueryMultipleAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct)))

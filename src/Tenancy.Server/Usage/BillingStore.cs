@@ -14,7 +14,7 @@ public sealed class BillingStore(Database db)
     /// <summary>Adds a subscription; false when the number is already taken.</summary>
     public async Task<bool> InsertSubscriptionAsync(Subscription s, AuditEntry audit, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         if (await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO subscriptions (number, tenant_id, created_at) VALUES (@Number, @TenantId, @CreatedAt) " +
@@ -51,7 +51,7 @@ public sealed class BillingStore(Database db)
     /// </summary>
     public async Task<bool> AddCommitmentAsync(Commitment commitment, AuditEntry audit, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         var n = await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO commitments (subscription, service_level, effective_from, committed, recorded_at) " +

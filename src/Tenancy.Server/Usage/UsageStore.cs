@@ -44,7 +44,7 @@ public sealed class UsageStore(Database db)
         IReadOnlyList<StoredSample> samples, long now, bool onlyIfChanged = false, CancellationToken ct = default)
     {
         var applied = 0;
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         foreach (var s in samples)
         {

@@ -149,7 +149,7 @@ public sealed class UserStore(Database db)
     /// <summary>Purges up to <paramref name="limit"/> users deleted on their own at or before <paramref name="deletedBefore"/>; how many.</summary>
     public async Task<int> PurgeAsync(long deletedBefore, int limit, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(
             "DELETE FROM users WHERE id IN (SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= @deletedBefore " +
             "ORDER BY deleted_at LIMIT @limit)", new { deletedBefore, limit }, cancellationToken: ct));
@@ -164,7 +164,7 @@ public sealed class UserStore(Database db)
     /// <summary>Replaces a hash made with older parameters, unless the password changed meanwhile. Tokens stay valid.</summary>
     public async Task RehashAsync(string id, string oldHash, string newHash, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET password_hash = @newHash WHERE id = @id AND password_hash = @oldHash",
             new { id, oldHash, newHash }, cancellationToken: ct));

@@ -58,7 +58,7 @@ public sealed class DeliveryStore(Database db)
     /// <summary>Takes the webhook's lease for <paramref name="owner"/> until <paramref name="until"/>; null when another holds it.</summary>
     public async Task<ClaimedWebhook?> ClaimAsync(string id, string owner, long now, long until, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         if (await c.ExecuteAsync(new CommandDefinition(
             "UPDATE webhooks SET lease_owner = @owner, lease_until = @until WHERE id = @id AND enabled AND (lease_until IS NULL OR lease_until < @now)",
             new { id, owner, now, until }, cancellationToken: ct)) == 0)
@@ -76,7 +76,7 @@ public sealed class DeliveryStore(Database db)
     /// <summary>Extends the lease; false when it was lost (it ran out and another instance took the webhook).</summary>
     public async Task<bool> RenewAsync(string id, string owner, long until, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(
             "UPDATE webhooks SET lease_until = @until WHERE id = @id AND lease_owner = @owner AND enabled",
             new { id, owner, until }, cancellationToken: ct)) == 1;
@@ -84,7 +84,7 @@ public sealed class DeliveryStore(Database db)
 
     public async Task ReleaseAsync(string id, string owner, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE webhooks SET lease_owner = NULL, lease_until = NULL WHERE id = @id AND lease_owner = @owner",
             new { id, owner }, cancellationToken: ct));
@@ -97,7 +97,7 @@ public sealed class DeliveryStore(Database db)
     /// </summary>
     public async Task<int> FanOutAsync(ClaimedWebhook w, string owner, long now, int batch, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         var upper = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT MAX(id) FROM (SELECT id FROM events WHERE id > @cursor ORDER BY id LIMIT @batch) x",
@@ -144,7 +144,7 @@ public sealed class DeliveryStore(Database db)
     /// <summary>Records an attempt: delivered, or pending again at <paramref name="retryAt"/>.</summary>
     public async Task AttemptedAsync(long id, bool delivered, int? status, string? error, long now, long retryAt, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE webhook_deliveries SET status = @state, attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now), " +
             "last_attempt_at = @now, response_status = @status, last_error = @error, next_attempt_at = @retryAt, " +
@@ -159,7 +159,7 @@ public sealed class DeliveryStore(Database db)
     public async Task GiveUpAsync(string webhookId, string owner, long deliveryId, int? status, string error, string reason,
         AuditEntry audit, long now, CancellationToken ct = default)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         await c.ExecuteAsync(new CommandDefinition(
             $"UPDATE webhook_deliveries SET status = '{Failed}', attempts = attempts + 1, last_attempt_at = @now, response_status = @status, " +

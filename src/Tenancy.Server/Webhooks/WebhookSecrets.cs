@@ -52,7 +52,7 @@ public sealed class ProtectionKeyStore(Database db) : IXmlRepository
 
     public void StoreElement(XElement element, string friendlyName)
     {
-        using var c = db.OpenAsync().GetAwaiter().GetResult();
+        using var c = db.OpenWriteAsync().GetAwaiter().GetResult();
         c.Execute("INSERT INTO protection_keys (name, xml) VALUES (@name, @xml) ON CONFLICT (name) DO NOTHING",
             new { name = friendlyName, xml = element.ToString(SaveOptions.DisableFormatting) });
     }
