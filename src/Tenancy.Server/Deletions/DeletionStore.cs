@@ -1,3 +1,4 @@
+using Tenancy.Server.Usage;
 using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Deletions;
@@ -52,6 +53,10 @@ public sealed class DeletionStore(Database db)
         var descendants = await c.ExecuteAsync(new CommandDefinition(
             $"UPDATE tenants SET {MarkSets} WHERE path > @path AND path < @upper AND deleted_at IS NULL",
             args, tx, cancellationToken: ct));
+
+        // The subtree's usage leaves the live totals of its ancestors (its own rows keep it, for a restore).
+        await c.ExecuteAsync(new CommandDefinition(
+            UsageRollups.AddSql(db.Provider, UsageRollups.SubtreeOf("t.parent_seq", -1)), args, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(
             $"UPDATE users SET {UserStore.SetLoginAside} WHERE deleted_login_key IS NULL " +
             "AND tenant_seq IN (SELECT seq FROM tenants WHERE deletion_id = @id)", args, tx, cancellationToken: ct));
@@ -91,6 +96,8 @@ public sealed class DeletionStore(Database db)
                 "AND tenant_seq IN (SELECT seq FROM tenants WHERE deletion_id = @id)", new { id = deletion.Id }),
             ("UPDATE tenants SET deleted_at = NULL, deletion_id = NULL, code = deleted_code, deleted_code = NULL WHERE deletion_id = @id",
                 new { id = deletion.Id }),
+            (UsageRollups.AddSql(db.Provider, UsageRollups.SubtreeOf("t.parent_seq", 1, "t.id = @tenantId")),
+                new { tenantId = deletion.TenantId }),
         ], audit, now, ct);
 
     /// <summary>Records a service's acknowledgement of a deletion that is purging; false when not purging or already acknowledged.</summary>

@@ -1,3 +1,5 @@
+using Tenancy.Server.Usage;
+
 namespace Tenancy.Server.Tenants;
 
 /// <summary>
@@ -130,6 +132,11 @@ public sealed partial class TenantStore
             "UPDATE tenants SET path = @newPath || substr(path, @cut), level = level + @delta WHERE path > @oldPath AND path < @upper",
             new { newPath, cut = tenant.Path.Length + 1, delta = parent.Level + 1 - tenant.Level, oldPath = tenant.Path, upper = TreePath.UpperBound(tenant.Path) },
             tx, cancellationToken: ct));
+
+        // The subtree's usage totals leave the old parent's chain and join the new one's (their common ancestors net to nothing).
+        await c.ExecuteAsync(new CommandDefinition(
+            UsageRollups.AddSql(db.Provider, $"{UsageRollups.SubtreeOf("@oldParent", -1)} UNION ALL {UsageRollups.SubtreeOf("@parentSeq", 1)}"),
+            new { seq = current.Seq, oldParent = current.ParentSeq, parentSeq = newParent.Seq }, tx, cancellationToken: ct));
         await AuditLog.WriteAsync(c, tx, audit with { TargetPath = newPath }, now, ct);
         await tx.CommitAsync(ct);
         return MoveResult.Moved;

@@ -63,14 +63,26 @@ public sealed class BillingStore(Database db)
             return false;
         }
 
-        await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO usage_current (tenant_id, application_id, offering_item, subscription, value, value_at, committed, committed_from) " +
-            "SELECT s.tenant_id, @app, @ServiceLevel, s.number, 0, NULL, @Committed, @EffectiveFrom FROM subscriptions s WHERE s.number = @Subscription " +
-            "ON CONFLICT (tenant_id, application_id, offering_item, subscription) DO UPDATE " +
-            "SET committed = excluded.committed, committed_from = excluded.committed_from " +
-            "WHERE usage_current.committed_from IS NULL OR excluded.committed_from > usage_current.committed_from",
-            new { commitment.Subscription, commitment.ServiceLevel, commitment.Committed, commitment.EffectiveFrom, app = ServiceLevelItems.ApplicationId },
-            tx, cancellationToken: ct));
+        // The commitment in force changes (and with it the roll-ups) only when this one is the newest.
+        var tenantId = await c.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT tenant_id FROM subscriptions WHERE number = @Subscription", commitment, tx, cancellationToken: ct));
+        var key = new CurrentRows.Key(tenantId!, commitment.ServiceLevel, commitment.Subscription);
+        var old = await CurrentRows.LockAsync(db, c, tx, key, ct);
+        if (old is null && await CurrentRows.InsertAsync(c, tx, key, 0, null, commitment.Committed, commitment.EffectiveFrom, ct))
+        {
+            await UsageRollups.AddAsync(db, c, tx, [new RollupDelta(key.TenantId, key.Item, 0, commitment.Committed, 0, 1)], ct);
+        }
+        else if ((old ?? await CurrentRows.LockAsync(db, c, tx, key, ct)) is { } current
+            && (current.CommittedFrom is null || commitment.EffectiveFrom > current.CommittedFrom))
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                $"UPDATE usage_current SET committed = @Committed, committed_from = @EffectiveFrom WHERE {CurrentRows.Match}",
+                new { commitment.Committed, commitment.EffectiveFrom, key.TenantId, app = ServiceLevelItems.ApplicationId, key.Item, key.Subscription },
+                tx, cancellationToken: ct));
+            var burst = UsageRollups.Burst(current.Value, commitment.Committed) - UsageRollups.Burst(current.Value, current.Committed);
+            await UsageRollups.AddAsync(db, c, tx, [new RollupDelta(key.TenantId, key.Item, 0, commitment.Committed - current.Committed, burst, 0)], ct);
+        }
+
         await AuditLog.WriteAsync(c, tx, audit, commitment.RecordedAt, ct);
         await tx.CommitAsync(ct);
         return true;

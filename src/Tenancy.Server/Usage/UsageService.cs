@@ -189,7 +189,7 @@ public sealed partial class UsageService(TenantService tenants, BillingStore bil
     public async Task<Result<IReadOnlyList<UsageLine>>> RollupAsync(Caller caller, string tenantId, CancellationToken ct = default)
     {
         var tenant = await tenants.AuthorizeAsync(caller, tenantId, Operation.Read, Resource.Usage, ct);
-        return tenant.IsOk ? Result<IReadOnlyList<UsageLine>>.Ok(await usage.RollupAsync(tenant.Value.Tenant.Path, ct)) : tenant.Error;
+        return tenant.IsOk ? Result<IReadOnlyList<UsageLine>>.Ok(await usage.RollupAsync(tenant.Value.Tenant, ct)) : tenant.Error;
     }
 
     public async Task<Result<IReadOnlyList<ReportRow>>> ReportAsync(

@@ -44,6 +44,7 @@ public sealed class UsageStore(Database db)
         IReadOnlyList<StoredSample> samples, long now, bool onlyIfChanged = false, CancellationToken ct = default)
     {
         var applied = 0;
+        var deltas = new List<RollupDelta>();
         await using var c = await db.OpenWriteAsync(ct);
         await using var tx = await Database.BeginWriteAsync(c, ct);
         foreach (var s in samples)
@@ -60,15 +61,39 @@ public sealed class UsageStore(Database db)
             }
 
             applied++;
-            await c.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO usage_current (tenant_id, application_id, offering_item, subscription, value, value_at, committed, committed_from) " +
-                "VALUES (@TenantId, @ApplicationId, @OfferingItem, @Subscription, @Value, @SampledAt, 0, NULL) " +
-                "ON CONFLICT (tenant_id, application_id, offering_item, subscription) DO UPDATE " +
-                "SET value = excluded.value, value_at = excluded.value_at " +
-                "WHERE usage_current.value_at IS NULL OR excluded.value_at > usage_current.value_at",
-                args, tx, cancellationToken: ct));
+            if (s.ApplicationId != ServiceLevelItems.ApplicationId || s.Subscription == StoredSample.NoSubscription)
+            {
+                await c.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO usage_current (tenant_id, application_id, offering_item, subscription, value, value_at, committed, committed_from) " +
+                    "VALUES (@TenantId, @ApplicationId, @OfferingItem, @Subscription, @Value, @SampledAt, 0, NULL) " +
+                    "ON CONFLICT (tenant_id, application_id, offering_item, subscription) DO UPDATE " +
+                    "SET value = excluded.value, value_at = excluded.value_at " +
+                    "WHERE usage_current.value_at IS NULL OR excluded.value_at > usage_current.value_at",
+                    args, tx, cancellationToken: ct));
+                continue;
+            }
+
+            // A service level within a subscription counts in the roll-ups: its change is worked out from the row as it was.
+            var key = new CurrentRows.Key(s.TenantId, s.OfferingItem, s.Subscription);
+            var old = await CurrentRows.LockAsync(db, c, tx, key, ct);
+            if (old is null && await CurrentRows.InsertAsync(c, tx, key, s.Value, s.SampledAt, 0, null, ct))
+            {
+                deltas.Add(new RollupDelta(s.TenantId, s.OfferingItem, s.Value, 0, UsageRollups.Burst(s.Value, 0), 1));
+                continue;
+            }
+
+            old ??= await CurrentRows.LockAsync(db, c, tx, key, ct) ?? throw new InvalidOperationException("usage_current row vanished");
+            if (old.ValueAt is null || s.SampledAt > old.ValueAt)
+            {
+                await c.ExecuteAsync(new CommandDefinition(
+                    $"UPDATE usage_current SET value = @Value, value_at = @SampledAt WHERE {CurrentRows.Match}",
+                    new { s.Value, s.SampledAt, key.TenantId, app = ServiceLevelItems.ApplicationId, key.Item, key.Subscription }, tx, cancellationToken: ct));
+                deltas.Add(new RollupDelta(s.TenantId, s.OfferingItem, s.Value - old.Value, 0,
+                    UsageRollups.Burst(s.Value, old.Committed) - UsageRollups.Burst(old.Value, old.Committed), 0));
+            }
         }
 
+        await UsageRollups.AddAsync(db, c, tx, deltas, ct);
         await tx.CommitAsync(ct);
         return (applied, samples.Count - applied);
     }
@@ -116,11 +141,18 @@ public sealed class UsageStore(Database db)
         "WHERE t.path >= @path AND t.path < @upper AND t.deleted_at IS NULL GROUP BY l.name, l.position ORDER BY l.position";
 
     /// <summary>
-    /// The current usage of a whole subtree per service level, in one set-based statement: the
-    /// subtree is a range on the materialized path, joined to the current-usage rows. Burst is summed
-    /// per subscription and level, so one subscription's spare capacity does not hide another's burst.
+    /// The current usage of a whole subtree per service level, as maintained in usage_rollup (one row per level).
+    /// Burst is summed per subscription and level, so one subscription's spare capacity does not hide another's burst.
     /// </summary>
-    public async Task<IReadOnlyList<UsageLine>> RollupAsync(string path, CancellationToken ct = default)
+    public Task<IReadOnlyList<UsageLine>> RollupAsync(Tenant tenant, CancellationToken ct = default) =>
+        UsageRollups.ReadAsync(db, tenant.Seq, ct);
+
+    /// <summary>
+    /// The same answer as <see cref="RollupAsync"/> recomputed from the rows, in one set-based statement: the
+    /// subtree is a range on the materialized path, joined to the current-usage rows. Its cost grows with the
+    /// subtree; it is the reference the maintained totals are checked against.
+    /// </summary>
+    public async Task<IReadOnlyList<UsageLine>> RecomputeRollupAsync(string path, CancellationToken ct = default)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<(string ServiceLevel, double Consumed, double Committed, double Burst)>(new CommandDefinition(
