@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Tenancy.Server.Storage;
 using Tenancy.Server.Tenants;
+using Tenancy.Server.Usage;
 using Tenancy.Server.Users;
 
 namespace Tenancy.Bench;
@@ -280,16 +281,16 @@ public sealed class Seeder(string provider, string connectionString, int total, 
 
         var latest = new Dictionary<(string, int), double>();
         await using (var w = await TableWriter.OpenAsync(c, tx, "usage_samples",
-            ["subscription", "service_level", "sampled_at", "consumed", "received_at"]))
+            ["tenant_id", "application_id", "offering_item", "subscription", "sampled_at", "value", "received_at"]))
         {
-            foreach (var (_, number) in subscriptions)
+            foreach (var (i, number) in subscriptions)
             {
                 for (var l = 0; l < levels.Length; l++)
                 {
                     for (var d = historyDays; d >= 1; d--)
                     {
                         var consumed = Math.Round(committedOf[l] * (0.5 + random.NextDouble()), 3);
-                        w.Row(number, levels[l], today - d * day, consumed, today - d * day + 60_000_000);
+                        w.Row(ids[i], ServiceLevelItems.ApplicationId, levels[l], number, today - d * day, consumed, today - d * day + 60_000_000);
                         latest[(number, l)] = consumed;
                     }
                 }
@@ -297,14 +298,14 @@ public sealed class Seeder(string provider, string connectionString, int total, 
         }
 
         await using (var w = await TableWriter.OpenAsync(c, tx, "usage_current",
-            ["subscription", "service_level", "consumed", "consumed_at", "committed", "committed_from"]))
+            ["tenant_id", "application_id", "offering_item", "subscription", "value", "value_at", "committed", "committed_from"]))
         {
             foreach (var (i, number) in subscriptions)
             {
                 for (var l = 0; l < levels.Length; l++)
                 {
                     var has = latest.TryGetValue((number, l), out var consumed);
-                    w.Row(number, levels[l], has ? consumed : 0.0, has ? today - day : null, committedOf[l], createdAt(i) + 2);
+                    w.Row(ids[i], ServiceLevelItems.ApplicationId, levels[l], number, has ? consumed : 0.0, has ? today - day : null, committedOf[l], createdAt(i) + 2);
                 }
             }
         }

@@ -56,7 +56,13 @@ public sealed partial class TenantStore(Database db)
     internal string RestrictionsSql =>
         $"SELECT {Suspension.RestrictionColumns} FROM tenants WHERE {db.In("seq", "seqs")} AND {Suspension.RestrictsSql}";
 
-    internal string WithChildrenSql => $"SELECT DISTINCT parent_seq FROM tenants WHERE {db.In("parent_seq", "seqs")} AND {Live}";
+    /// <summary>
+    /// Of the keys bound to @seqs, those with a live child: one index probe per key that stops at the first
+    /// child found (a DISTINCT over the children would read every child of a folder with thousands).
+    /// </summary>
+    internal string WithChildrenSql => db.Provider == StorageProvider.Postgres
+        ? $"SELECT k.value FROM unnest(@seqs) AS k(value) WHERE EXISTS (SELECT 1 FROM tenants c WHERE c.parent_seq = k.value AND c.{Live})"
+        : $"SELECT json_each.value FROM json_each(@seqs) WHERE EXISTS (SELECT 1 FROM tenants c WHERE c.parent_seq = json_each.value AND c.{Live})";
 
     /// <summary>
     /// A tenant with the restricting tenants on its path (see <see cref="RestrictionsAsync"/>) and whether
