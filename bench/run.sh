@@ -2,7 +2,7 @@
 # The benchmark, in one command:
 #   bench/run.sh [--tenants N] [--providers sqlite,postgres] [--duration 10s] [--threads 1] [--connections 16]
 # Builds Release, and for each provider: seeds a fresh store (PostgreSQL: a throwaway cluster of its
-# own, stopped afterwards), starts the server in bench mode on 127.0.0.1, runs S1-S9 and the ceiling,
+# own in a fresh temporary directory, stopped and removed afterwards), starts the server in bench mode on 127.0.0.1, runs S1-S9 and the ceiling,
 # samples the server's RSS during each scenario, stops the server. Then rewrites docs/benchmarks.md.
 # Raw results stay in bench/results/<provider>/ (not committed).
 set -euo pipefail
@@ -22,11 +22,13 @@ while [ $# -gt 0 ]; do
 done
 
 RESULTS=$PWD/bench/results
-PGDIR=/tmp/tenancy-bench-pg
+WORK=$(mktemp -d /tmp/tenancy-bench.XXXXXX) && chmod 755 "$WORK"  # the postgres user needs to enter PGDIR
+PGDIR=$WORK/pg
 SERVER_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
   [ -d "$PGDIR" ] && .ci/postgres stop "$PGDIR" || true
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -60,7 +62,6 @@ for PROVIDER in ${PROVIDERS//,/ }; do
   DIR=$RESULTS/$PROVIDER
   rm -rf "$DIR"; mkdir -p "$DIR"
   if [ "$PROVIDER" = postgres ]; then
-    .ci/postgres stop "$PGDIR"
     ADMIN=$(.ci/postgres start "$PGDIR")
     CS="${ADMIN/Database=postgres/Database=tenancy_bench};Maximum Pool Size=50"
   else

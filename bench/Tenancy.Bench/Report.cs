@@ -78,24 +78,33 @@ public static class Report
         await File.WriteAllTextAsync(output, md.ToString());
     }
 
-    /// <summary>The issue's targets, each judged from one provider's rows.</summary>
+    /// <summary>The targets (issue #15 and the earlier ones still held), each judged from one provider's rows.</summary>
     private static IEnumerable<(string Name, Func<List<Row>, JsonElement, string> Check)> Targets()
     {
-        yield return ("S1 throughput ≥ 50 % of the ceiling's (same run, same wrk settings)", (rows, _) =>
-            Judge(Mean(rows, "S1", "") / Mean(rows, "ceiling", ""), r => r >= 0.5, r => Inv($"{r:P0}")));
-        yield return ("S1 p99 < 10 ms", (rows, _) =>
-            Judge(Worst(rows, "S1", "", r => r.P99), v => v < 10, v => Inv($"{v:F2} ms")));
+        yield return ("S1 throughput ≥ 50 % of the ceiling's on SQLite, ≥ 30 % on PostgreSQL (same run, same wrk settings)", (rows, seed) =>
+            Judge(Mean(rows, "S1", "") / Mean(rows, "ceiling", ""), r => r >= (IsSqlite(seed) ? 0.5 : 0.3), r => Inv($"{r:P0}")));
+        yield return ("S1 p99 < 5 ms", (rows, _) =>
+            Judge(Worst(rows, "S1", "", r => r.P99), v => v < 5, v => Inv($"{v:F2} ms")));
+        yield return ("S2 p99 < 50 ms with 16 concurrent writers (SQLite)", (rows, seed) => IsSqlite(seed)
+            ? Judge(Worst(rows, "S2", "", r => r.P99), v => v < 50, v => Inv($"{v:F2} ms"))
+            : "no target");
         yield return ("S3 partner suspension ≤ 2× a leaf's (p50)", (rows, _) =>
             Judge(P50(rows, "S3", "suspend partner") / P50(rows, "S3", "suspend leaf"), r => r <= 2, Times));
-        yield return ("S4 last page ≤ 1.5× the first (p50)", (rows, _) =>
-            Judge(P50(rows, "S4", "last page") / P50(rows, "S4", "first page"), r => r <= 1.5, Times));
-        yield return ("S7 subtree roll-up ≤ 50 ms (p50)", (rows, _) =>
-            Judge(P50(rows, "S7", ""), v => v <= 50, v => Inv($"{v:F1} ms")));
+        yield return ("S4 last page ≤ 1.2× the first (p50)", (rows, _) =>
+            Judge(P50(rows, "S4", "last page") / P50(rows, "S4", "first page"), r => r <= 1.2, Times));
+        yield return ("S7 roll-up of the 100,000-tenant subtree ≤ 20 ms (p50)", (rows, seed) => AtScale(seed, "big_partner_descendants", 99_999,
+            Judge(P50(rows, "S7", ""), v => v <= 20, v => Inv($"{v:F1} ms for {N(seed, "big_partner_descendants")} descendants"))));
         yield return ("S9 deep offset (90 % of the tree) ≤ 3× offset 0 (p50)", (rows, _) =>
             Judge(P50(rows, "S9", "offset 9") / P50(rows, "S9", "offset 0"), r => r <= 3, Times));
-        yield return ("server RSS under S1 < 300 MB", (rows, seed) =>
-            Judge(Worst(rows, "S1", "", r => r.Rss), v => v < 300, v => Inv($"{v:F0} MB at {N(seed, "tenants")} tenants")));
+        yield return ("server RSS under S1 < 300 MB at 1,000,000 tenants", (rows, seed) => AtScale(seed, "tenants", 1_000_000,
+            Judge(Worst(rows, "S1", "", r => r.Rss), v => v < 300, v => Inv($"{v:F0} MB at {N(seed, "tenants")} tenants"))));
     }
+
+    private static bool IsSqlite(JsonElement seed) => seed.GetProperty("provider").GetString() == "sqlite";
+
+    /// <summary>A target stated for a size is judged only on a run of that size; a smaller run shows its figure.</summary>
+    private static string AtScale(JsonElement seed, string name, long size, string judged) =>
+        seed.GetProperty(name).GetInt64() >= size ? judged : $"not at this size ({judged.Split(": ", 2)[^1]})";
 
     private static string Judge(double value, Func<double, bool> ok, Func<double, string> format) =>
         double.IsNaN(value) ? "not measured" : $"{(ok(value) ? "met" : "**missed**")}: {format(value)}";

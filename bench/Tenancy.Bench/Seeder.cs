@@ -19,7 +19,8 @@ namespace Tenancy.Bench;
 /// Seeds a store with a <see cref="TreeShape"/> straight through SQL, in the shape the server writes
 /// (same columns, paths, levels, versions, unix-microsecond times, PBKDF2 secret hashes), after applying
 /// the server's own migrations. Secondary indexes are dropped for the load and rebuilt from their own
-/// definitions afterwards, which is several times faster than maintaining them row by row.
+/// definitions afterwards, which is several times faster than maintaining them row by row; the search
+/// index is filled in one statement after the load (<see cref="SearchFill"/>).
 /// </summary>
 public sealed class Seeder(string provider, string connectionString, int total, int historyDays, string outDir)
 {
@@ -37,7 +38,7 @@ public sealed class Seeder(string provider, string connectionString, int total, 
         "created_at", "created_by", "last_access_at", "last_access_from_ip",
     ];
 
-    private static readonly string[] Tables = ["tenants", "api_clients", "subscriptions", "commitments", "usage_samples", "usage_current"];
+    private static readonly string[] Tables = ["tenants", "api_clients", "subscriptions", "commitments", "usage_samples", "usage_current", "search_terms"];
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -72,6 +73,7 @@ public sealed class Seeder(string provider, string connectionString, int total, 
         await using var c = await OpenAsync(database);
         await using var tx = c is SqliteConnection sqlite ? sqlite.BeginTransaction() : null;
         var indexes = await DropIndexesAsync(c, tx);
+        var search = await SearchFill.SuspendAsync(c, tx);
         Lap("drop_indexes");
 
         var now = DateTimeOffset.UtcNow;
@@ -86,6 +88,8 @@ public sealed class Seeder(string provider, string connectionString, int total, 
         Lap("api_clients");
         var subscriptions = await WriteBillingAsync(c, tx, shape, ids, CreatedAt, now);
         Lap("billing");
+        await search.FillAsync(c, tx);
+        Lap("search");
 
         foreach (var (_, sql) in indexes)
         {
@@ -288,16 +292,16 @@ public sealed class Seeder(string provider, string connectionString, int total, 
 
         var latest = new Dictionary<(string, int), double>();
         await using (var w = await TableWriter.OpenAsync(c, tx, "usage_samples",
-            ["subscription", "service_level", "sampled_at", "consumed", "received_at"]))
+            ["tenant_id", "application_id", "offering_item", "subscription", "sampled_at", "value", "received_at"]))
         {
-            foreach (var (_, number) in subscriptions)
+            foreach (var (i, number) in subscriptions)
             {
                 for (var l = 0; l < levels.Length; l++)
                 {
                     for (var d = historyDays; d >= 1; d--)
                     {
                         var consumed = Math.Round(committedOf[l] * (0.5 + random.NextDouble()), 3);
-                        w.Row(number, levels[l], today - d * day, consumed, today - d * day + 60_000_000);
+                        w.Row(ids[i], ServiceLevelItems.ApplicationId, levels[l], number, today - d * day, consumed, today - d * day + 60_000_000);
                         latest[(number, l)] = consumed;
                     }
                 }
@@ -305,14 +309,14 @@ public sealed class Seeder(string provider, string connectionString, int total, 
         }
 
         await using (var w = await TableWriter.OpenAsync(c, tx, "usage_current",
-            ["subscription", "service_level", "consumed", "consumed_at", "committed", "committed_from"]))
+            ["tenant_id", "application_id", "offering_item", "subscription", "value", "value_at", "committed", "committed_from"]))
         {
             foreach (var (i, number) in subscriptions)
             {
                 for (var l = 0; l < levels.Length; l++)
                 {
                     var has = latest.TryGetValue((number, l), out var consumed);
-                    w.Row(number, levels[l], has ? consumed : 0.0, has ? today - day : null, committedOf[l], createdAt(i) + 2);
+                    w.Row(ids[i], ServiceLevelItems.ApplicationId, levels[l], number, has ? consumed : 0.0, has ? today - day : null, committedOf[l], createdAt(i) + 2);
                 }
             }
         }

@@ -72,7 +72,7 @@ public sealed partial class TenantService
             }
         }
 
-        return new TenantPage(await WithDeletionStatesAsync(await ViewsAsync(items, caller, ct), ct), next?.Encode());
+        return new TenantPage(await WithDeletionStatesAsync(await ViewsAsync(items, caller, found.Value.Placement, ct), ct), next?.Encode());
     }
 }
 
@@ -84,15 +84,29 @@ public sealed partial class TenantService
     /// <paramref name="viewer"/>) whether the access policy lets it read the details (a tenant behind an
     /// ancestral_access barrier is listed at the stamps level only).
     /// </summary>
-    public async Task<IReadOnlyList<TenantView>> ViewsAsync(
-        IReadOnlyList<Tenant> tenants, Caller? viewer = null, CancellationToken ct = default)
+    public Task<IReadOnlyList<TenantView>> ViewsAsync(
+        IReadOnlyList<Tenant> tenants, Caller? viewer = null, CancellationToken ct = default) => ViewsAsync(tenants, viewer, null, ct);
+
+    /// <summary>
+    /// The same for tenants that all lie in the subtree of <paramref name="within"/> (a page of a list), whose
+    /// path was read with its restrictions when the list was authorized: only the keys below it are looked
+    /// up, so a page reads about as many rows as it returns, however deep it lies.
+    /// </summary>
+    private async Task<IReadOnlyList<TenantView>> ViewsAsync(
+        IReadOnlyList<Tenant> tenants, Caller? viewer, Placement? within, CancellationToken ct)
     {
         if (tenants.Count == 0)
         {
             return [];
         }
 
-        var restrictions = await store.RestrictionsAsync(tenants.SelectMany(t => t.PathSeqs()).ToHashSet(), ct);
+        var above = within?.Tenant.PathSeqs().Length ?? 0;
+        var restrictions = await store.RestrictionsAsync(tenants.SelectMany(t => t.PathSeqs().Skip(above)).ToHashSet(), ct);
+        foreach (var (seq, restriction) in within?.Restrictions ?? new Dictionary<long, Restriction>())
+        {
+            restrictions[seq] = restriction;
+        }
+
         var withChildren = await store.WithChildrenAsync([.. tenants.Select(t => t.Seq)], ct);
         // A viewer is shown only what the policy lets it see, and the details only of what it may read.
         return [.. tenants

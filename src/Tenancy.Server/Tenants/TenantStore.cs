@@ -49,14 +49,25 @@ public sealed partial class TenantStore(Database db)
     internal const string ChildrenSql =
         $"SELECT {Columns} FROM tenants WHERE parent_seq = @parentSeq AND seq > @afterSeq AND (deleted_at IS NULL OR @withDeleted) ORDER BY seq LIMIT @limit";
 
+    /// <summary>
+    /// One lower bound only (<c>path &gt; @lower</c>): given two (the subtree root and the cursor), SQLite seeks
+    /// the index with the first and filters the second row by row, so the last page of a level stepped
+    /// over every earlier key of that level in the subtree.
+    /// </summary>
     internal const string SubtreeLevelSql =
-        $"SELECT {Columns} FROM tenants WHERE level = @level AND path >= @rootPath AND path > @afterPath " +
+        $"SELECT {Columns} FROM tenants WHERE level = @level AND path > @lower " +
         "AND path < @upper AND (deleted_at IS NULL OR @withDeleted) ORDER BY path LIMIT @limit";
 
     internal string RestrictionsSql =>
         $"SELECT {Suspension.RestrictionColumns} FROM tenants WHERE {db.In("seq", "seqs")} AND {Suspension.RestrictsSql}";
 
-    internal string WithChildrenSql => $"SELECT DISTINCT parent_seq FROM tenants WHERE {db.In("parent_seq", "seqs")} AND {Live}";
+    /// <summary>
+    /// Of the keys bound to @seqs, those with a live child: one index probe per key that stops at the first
+    /// child found (a DISTINCT over the children would read every child of a folder with thousands).
+    /// </summary>
+    internal string WithChildrenSql => db.Provider == StorageProvider.Postgres
+        ? $"SELECT k.value FROM unnest(@seqs) AS k(value) WHERE EXISTS (SELECT 1 FROM tenants c WHERE c.parent_seq = k.value AND c.{Live})"
+        : $"SELECT json_each.value FROM json_each(@seqs) WHERE EXISTS (SELECT 1 FROM tenants c WHERE c.parent_seq = json_each.value AND c.{Live})";
 
     /// <summary>
     /// A tenant with the restricting tenants on its path (see <see cref="RestrictionsAsync"/>) and whether
@@ -167,7 +178,9 @@ public sealed partial class TenantStore(Database db)
 
     /// <summary>
     /// One level of a subtree, in path order, after a path (keyset paging). The range is
-    /// [rootPath, upper): without the lower bound, tenants of earlier sibling subtrees on that level leak in.
+    /// [rootPath, upper) and after afterPath: without the root's bound, tenants of earlier sibling subtrees
+    /// on that level would leak in through a cursor's path. Both bounds are one: paths are digits and
+    /// slashes, so "/1/7" (the root's path without its last slash) lies just below every path of the subtree.
     /// </summary>
     public async Task<IReadOnlyList<Tenant>> SubtreeLevelAsync(
         string rootPath, int level, string afterPath, int limit, bool withDeleted = false, CancellationToken ct = default)
@@ -175,8 +188,14 @@ public sealed partial class TenantStore(Database db)
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<Tenant>(new CommandDefinition(
             SubtreeLevelSql,
-            new { level, rootPath, afterPath, upper = TreePath.UpperBound(rootPath), limit, withDeleted }, cancellationToken: ct));
+            new { level, lower = LowerBound(rootPath, afterPath), upper = TreePath.UpperBound(rootPath), limit, withDeleted }, cancellationToken: ct));
         return rows.AsList();
+    }
+
+    internal static string LowerBound(string rootPath, string afterPath)
+    {
+        var belowRoot = rootPath[..^1];
+        return string.CompareOrdinal(afterPath, belowRoot) > 0 ? afterPath : belowRoot;
     }
 
     public async Task<bool> ExistsAsync(string id, CancellationToken ct = default)

@@ -35,7 +35,7 @@ public abstract class QueryPlanTests(ServerFixture fixture, ITestOutputHelper ou
             "disabled on path" => (tenants.RestrictionsSql, new { seqs = Seqs() }),
             "has children" => (tenants.WithChildrenSql, new { seqs = Seqs() }),
             "children page" => (TenantStore.ChildrenSql, new { parentSeq = 7L, afterSeq = 0L, limit = 100, withDeleted = false }),
-            "subtree level page" => (TenantStore.SubtreeLevelSql, new { level = 3, rootPath = "/1/7/", afterPath = "", upper = "/1/70", limit = 100, withDeleted = false }),
+            "subtree level page" => (TenantStore.SubtreeLevelSql, new { level = 3, lower = "/1/7/12/", upper = "/1/70", limit = 100, withDeleted = false }),
             "token principal" => (_server.Services.GetRequiredService<ClientStore>().PrincipalSql, new { id = Guid.NewGuid().ToString(), jti = "jti" }),
             "usage roll-up" => (UsageStore.RollupSql, new { path = "/1/7/", upper = "/1/70", app = ServiceLevelItems.ApplicationId }),
             "access policy on a tenant" => (

@@ -119,6 +119,62 @@ public abstract class ListTests(ServerFixture fixture)
         Assert.Equal(levels.Order(), levels);
     }
 
+    [Fact]
+    public async Task List_BySubtreeRoot_OnLaterPages_StillMarksSuspendedTenants_AndHidesThoseBehindABarrier()
+    {
+        // root -> partner -> {suspended customer, closed customer (ancestral_access off), open customer},
+        // three units under each of the first two, one under the third. With two per page, the units lie
+        // on pages 3 to 6, below restrictions that were read for earlier pages (and, at the anchor, for none).
+        var root = await _server.RootAsync();
+        var partner = (await root.CreateTenantAsync(await root.OwnTenantIdAsync(), "partner")).Str("id");
+        var partnerAdmin = await root.CreateClientAndLoginAsync(partner);
+        var suspended = (await root.CreateTenantAsync(partner, "customer")).Str("id");
+        var closed = (await partnerAdmin.PostJsonAsync("/api/2/tenants",
+            new { name = "closed", kind = "customer", parent_id = partner, ancestral_access = false }).ExpectAsync(HttpStatusCode.Created)).Str("id");
+        var open = (await root.CreateTenantAsync(partner, "customer")).Str("id");
+        var under = new Dictionary<string, string>();
+        foreach (var (customer, count) in new[] { (suspended, 3), (closed, 3), (open, 1) })
+        {
+            for (var i = 0; i < count; i++)
+            {
+                under[(await partnerAdmin.CreateTenantAsync(customer, "unit")).Str("id")] = customer;
+            }
+        }
+
+        await root.SetEnabledAsync(suspended, false);
+
+        var items = (await AllPagesAsync(root, $"/api/2/tenants?subtree_root_id={partner}&limit=2", 2)).ToDictionary(i => i.Str("id"));
+
+        Assert.Equal(new[] { partner, suspended, closed, open }.Concat(under.Keys).Order(), items.Keys.Order());
+        foreach (var (unit, customer) in under)
+        {
+            var item = items[unit];
+            if (customer == closed)
+            {
+                Assert.False(item.TryGetProperty("name", out _), "a tenant behind a barrier is listed without details");
+                Assert.False(item.TryGetProperty("effectively_enabled", out _));
+            }
+            else
+            {
+                Assert.Equal(customer == suspended ? suspended : null, item.TryGetProperty("disabled_by", out var by) ? by.GetString() : null);
+                Assert.Equal(customer != suspended, item.Bool("effectively_enabled"));
+            }
+        }
+
+        // The barrier holds only for ancestors above the closed tenant's parent: the partner's admin sees it all.
+        var mine = (await AllPagesAsync(partnerAdmin, $"/api/2/tenants?subtree_root_id={partner}&limit=2", 2)).ToDictionary(i => i.Str("id"));
+        Assert.All(under.Keys, unit => Assert.True(mine[unit].TryGetProperty("name", out _)));
+
+        // A suspended subtree root: its restriction was read with the root, not with the page, and still marks every unit.
+        await root.SetEnabledAsync(partner, false);
+        var below = await AllPagesAsync(root, $"/api/2/tenants?subtree_root_id={open}&limit=1", 1);
+        Assert.Equal(2, below.Count);
+        Assert.All(below, i => Assert.Equal(partner, i.Str("disabled_by")));
+        var units = await AllPagesAsync(root, $"/api/2/tenants?subtree_root_id={suspended}&limit=1", 1);
+        Assert.Equal(4, units.Count);
+        Assert.All(units, i => Assert.Equal(suspended, i.Str("disabled_by")));
+    }
+
     [Theory]
     [InlineData("not-a-cursor")]
     [InlineData("eyJNb2RlIjoiaWRzIn0")]
