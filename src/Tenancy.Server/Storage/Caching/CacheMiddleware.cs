@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Tenancy.Server.Storage.Caching;
 
 /// <summary>
@@ -19,10 +21,16 @@ public sealed class LeavesCacheAlone
 /// starts (and again when it ends), bumps this instance's generation: a change is committed before its
 /// response is sent, so the very next request on this instance never sees an entry from before it.
 /// </summary>
-public sealed class CacheMiddleware(RequestDelegate next, CacheGenerations generations)
+public sealed class CacheMiddleware(RequestDelegate next, CacheGenerations generations, IOptions<CacheOptions> options)
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        if (!options.Value.Enabled)
+        {
+            await next(context);
+            return;
+        }
+
         if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
         {
             CacheScope.Current = new CacheScope(generations);

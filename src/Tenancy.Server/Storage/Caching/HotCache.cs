@@ -8,6 +8,9 @@ public sealed class CacheOptions
 {
     public const string Section = "Tenancy:Cache";
 
+    /// <summary>Off: every read goes to the store (e.g. behind PgBouncer in transaction mode, where LISTEN does not work).</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Token holders (per client or user and token id). About 1 KB each.</summary>
     public int Principals { get; set; } = 20_000;
 
