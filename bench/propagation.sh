@@ -8,6 +8,7 @@
 # p50 / p99 / max of that delay in ms (it includes one request to B, ~1 ms, and the poll's granularity).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 CHANGES=300
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,7 +36,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 declare -A BASE
 for i in A B; do
   port=$(free_port); BASE[$i]=http://127.0.0.1:$port
-  (cd "$WORK" && exec dotnet "$PWD/src/Tenancy.Server/bin/Release/net10.0/Tenancy.Server.dll" --urls "${BASE[$i]}" \
+  (cd "$WORK" && exec dotnet "$ROOT/src/Tenancy.Server/bin/Release/net10.0/Tenancy.Server.dll" --urls "${BASE[$i]}" \
     --Tenancy:Storage:Provider=postgres --Tenancy:Storage:ConnectionString="$CS" --Tenancy:RateLimits:Enabled=false \
     --Tenancy:Bootstrap:ClientId=$ROOT_ID --Tenancy:Bootstrap:ClientSecret=$ROOT_SECRET \
     --Logging:LogLevel:Default=Warning >"$WORK/server-$i.log" 2>&1) &
