@@ -74,6 +74,7 @@ public sealed class Seeder(string provider, string connectionString, int total, 
         await using var tx = c is SqliteConnection sqlite ? sqlite.BeginTransaction() : null;
         var indexes = await DropIndexesAsync(c, tx);
         var search = await SearchFill.SuspendAsync(c, tx);
+        var triggers = await DropCacheTriggersAsync(c, tx);
         Lap("drop_indexes");
 
         var now = DateTimeOffset.UtcNow;
@@ -91,7 +92,7 @@ public sealed class Seeder(string provider, string connectionString, int total, 
         await search.FillAsync(c, tx);
         Lap("search");
 
-        foreach (var (_, sql) in indexes)
+        foreach (var (_, sql) in indexes.Concat(triggers))
         {
             await c.ExecuteAsync(new CommandDefinition(sql, transaction: tx, commandTimeout: 0));
         }
@@ -190,6 +191,27 @@ public sealed class Seeder(string provider, string connectionString, int total, 
         }
 
         return indexes;
+    }
+
+    /// <summary>
+    /// SQLite: drops the hot-path cache's epoch triggers (migration 0017) for the load; on PostgreSQL the load
+    /// runs with session_replication_role = replica, which skips them already.
+    /// </summary>
+    private static async Task<List<(string Name, string Sql)>> DropCacheTriggersAsync(DbConnection c, DbTransaction? tx)
+    {
+        if (c is NpgsqlConnection)
+        {
+            return [];
+        }
+
+        var triggers = (await c.QueryAsync<(string Name, string Sql)>(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'cache_epoch_%'", transaction: tx)).AsList();
+        foreach (var (name, _) in triggers)
+        {
+            await c.ExecuteAsync($"DROP TRIGGER {name}", transaction: tx);
+        }
+
+        return triggers;
     }
 
     private static async Task WriteTenantsAsync(

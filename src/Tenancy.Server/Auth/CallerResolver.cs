@@ -1,4 +1,5 @@
 using Tenancy.Server.Clients;
+using Tenancy.Server.Storage.Caching;
 using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Auth;
@@ -9,9 +10,10 @@ namespace Tenancy.Server.Auth;
 /// change or disable, and no tenant on the path of its tenant is disabled. Suspension is therefore
 /// seen on the very next request, without touching the descendants. The role and a user's grants are
 /// read here too, so a change to them applies to existing tokens at once. A scoped token's tenant is read
-/// too (its path, which a move changes).
+/// too (its path, which a move changes). Both reads go through the <see cref="HotCache"/>, which answers exactly
+/// as the store would (see docs/deployment.md, "Caching").
 /// </summary>
-public sealed class CallerResolver(ClientStore clients, UserStore users, TenantStore tenants)
+public sealed class CallerResolver(ClientStore clients, UserStore users, TenantStore tenants, HotCache cache)
 {
     /// <summary>An API client presented with its secret (HTTP Basic): no token age to check.</summary>
     public Task<Result<Caller>> ResolveClientAsync(string clientId, CancellationToken ct = default) =>
@@ -20,9 +22,9 @@ public sealed class CallerResolver(ClientStore clients, UserStore users, TenantS
     public async Task<Result<Caller>> ResolveAsync(TokenSubject subject, CancellationToken ct = default)
     {
         var what = subject.Kind == PrincipalKind.User ? "user" : "API client";
-        var principal = subject.Kind == PrincipalKind.User
-            ? await users.PrincipalAsync(subject.Id, subject.Jti, ct)
-            : await clients.PrincipalAsync(subject.Id, subject.Jti, ct);
+        var principal = await cache.PrincipalAsync(subject.Kind, subject.Id, subject.Jti, () => subject.Kind == PrincipalKind.User
+            ? users.PrincipalAsync(subject.Id, subject.Jti, ct)
+            : clients.PrincipalAsync(subject.Id, subject.Jti, ct), ct);
         if (principal is null)
         {
             return new Unauthenticated($"The {what} of this token no longer exists.");
@@ -61,7 +63,8 @@ public sealed class CallerResolver(ClientStore clients, UserStore users, TenantS
         }
 
         // A scoped token: the scoped tenant's path is read now, so a move of that tenant is followed.
-        return await tenants.GetAsync(subject.ScopeTenantId, ct) is { } scope
+        var scoped = await cache.TenantAsync(subject.ScopeTenantId, () => tenants.LiveWithPathAsync(subject.ScopeTenantId, ct), ct);
+        return scoped?.Tenant is { } scope
             ? caller with { ScopePath = scope.Path, ScopeTenantId = scope.Id }
             : new Unauthenticated($"The tenant {subject.ScopeTenantId} this token is scoped to no longer exists.");
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tenancy.Server.Clients;
 using Tenancy.Server.Idempotency;
+using Tenancy.Server.Storage.Caching;
 
 namespace Tenancy.Server.Auth;
 
@@ -23,7 +24,8 @@ public static partial class TokenEndpoints
     public static IEndpointRouteBuilder MapIdp(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/2/idp").WithTags("Identity").AllowAnonymous();
-        group.MapPost("/token", Token).DisableAntiforgery().KeepsAnswer(AnswerKept.Nothing)
+        // Issuing writes only last access, a password rehash and signing keys, which no cached read depends on.
+        group.MapPost("/token", Token).DisableAntiforgery().KeepsAnswer(AnswerKept.Nothing).WithMetadata(LeavesCacheAlone.Instance)
             .WithSummary("Issue an access token: grant_type=client_credentials (client_secret_basic or client_secret_post), " +
                 "grant_type=password (username, password; client authentication optional) for a user, " +
                 "or grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer (assertion: an access token, scope=urn:acronis.com:tenant-id:{id}) " +

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tenancy.Server.Storage.Caching;
 using Tenancy.Server.Users;
 
 namespace Tenancy.Server.Deletions;
@@ -12,7 +13,7 @@ namespace Tenancy.Server.Deletions;
 /// </summary>
 public sealed class DeletionWorker(
     DeletionStore store, TenantStore tenants, UserStore users, TimeProvider clock, IOptions<DeletionOptions> options,
-    ILogger<DeletionWorker> log) : BackgroundService
+    CacheGenerations cache, ILogger<DeletionWorker> log) : BackgroundService
 {
     /// <summary>This instance's name on the lease.</summary>
     public string Instance { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
@@ -99,6 +100,8 @@ public sealed class DeletionWorker(
             }
 
             batch = await tenants.PurgeBatchAsync(root.Path, options.Value.BatchSize, now, ct);
+            // Purged rows were already deleted (so not cached as live); the bump keeps that an explicit guarantee.
+            cache.Bump();
             await store.AddProgressAsync(deletion.Id, batch, ct);
         }
         while (batch.Tenants > 0);

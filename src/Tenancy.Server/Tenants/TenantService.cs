@@ -1,3 +1,5 @@
+using Tenancy.Server.Storage.Caching;
+
 namespace Tenancy.Server.Tenants;
 
 /// <summary>
@@ -5,7 +7,8 @@ namespace Tenancy.Server.Tenants;
 /// writer do the SQL. Every operation asks the access policy first.
 /// </summary>
 public sealed partial class TenantService(
-    TenantStore store, TenantWriter writer, Database db, TimeProvider clock, Deletions.DeletionStore deletions, Deletions.DeletionPlanner planner)
+    TenantStore store, TenantWriter writer, Database db, TimeProvider clock, Deletions.DeletionStore deletions, Deletions.DeletionPlanner planner,
+    HotCache cache)
 {
     public const int MaxPageSize = 5000;
 
@@ -88,7 +91,7 @@ public sealed partial class TenantService(
     /// <summary>Where a resource of the tenant lies (its path and what restricts it); null when the tenant is gone.</summary>
     public async Task<Placement?> PlaceAsync(string tenantId, CancellationToken ct = default)
     {
-        var (tenant, restrictions, _) = await store.GetWithPathAsync(tenantId, ct);
+        var (tenant, restrictions, _) = await ReadWithPathAsync(tenantId, withDeleted: false, ct);
         return tenant is null ? null : new Placement(tenant, restrictions);
     }
 
@@ -378,7 +381,7 @@ public sealed partial class TenantService(
             return new Invalid(field, $"{field} must be a UUID.");
         }
 
-        var (tenant, restrictions, hasChildren) = await store.GetWithPathAsync(normalized, withDeleted, ct);
+        var (tenant, restrictions, hasChildren) = await ReadWithPathAsync(normalized, withDeleted, ct);
         if (tenant is null)
         {
             return new NotFound($"The {(field == "parent_id" ? "parent tenant" : "tenant")} {normalized} was not found.");
@@ -388,6 +391,19 @@ public sealed partial class TenantService(
         return AccessPolicy.Decide(caller, operation, resource, resource == Resource.Tenant ? normalized : tenant.Id, placement) is { } denied
             ? denied
             : new Found(placement, hasChildren);
+    }
+
+    /// <summary>A tenant with its path restrictions; a live one through the <see cref="HotCache"/> (it answers as the store).</summary>
+    private async Task<(Tenant? Tenant, IReadOnlyDictionary<long, Restriction> Restrictions, bool HasChildren)> ReadWithPathAsync(
+        string id, bool withDeleted, CancellationToken ct)
+    {
+        if (withDeleted)
+        {
+            return await store.GetWithPathAsync(id, withDeleted, ct);
+        }
+
+        var read = await cache.TenantAsync(id, () => store.LiveWithPathAsync(id, ct), ct);
+        return read is null ? (null, new Dictionary<long, Restriction>(), false) : (read.Tenant, read.Restrictions, read.HasChildren);
     }
 
     private sealed record Found(Placement Placement, bool HasChildren)

@@ -10,6 +10,9 @@ public sealed class Restriction
     public bool AncestralAccess { get; init; }
 }
 
+/// <summary>A tenant with the restricting tenants on its path and whether it has children.</summary>
+public sealed record TenantWithPath(Tenant Tenant, IReadOnlyDictionary<long, Restriction> Restrictions, bool HasChildren);
+
 public enum DeleteMode
 {
     /// <summary>The /api/2 termination: only a disabled tenant, taking its subtree with it.</summary>
@@ -88,6 +91,12 @@ public sealed partial class TenantStore(Database db)
         var children = await grid.ReadSingleAsync<long>();
         return (tenant, restrictions, children > 0);
     }
+
+    /// <summary>The same for a live tenant, as one value (what the hot-path cache keeps); null when there is none.</summary>
+    public async Task<TenantWithPath?> LiveWithPathAsync(string id, CancellationToken ct) =>
+        await GetWithPathAsync(id, withDeleted: false, ct) is ({ } tenant, var restrictions, var hasChildren)
+            ? new TenantWithPath(tenant, restrictions, hasChildren)
+            : null;
 
     internal string GetWithPathSql => $"{ByIdSql}; {PathRestrictionsSql(db)}; {HasChildrenSql}";
 

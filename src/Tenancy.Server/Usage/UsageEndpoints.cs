@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Tenancy.Server.Storage.Caching;
 
 namespace Tenancy.Server.Usage;
 
@@ -14,7 +15,8 @@ public static class UsageEndpoints
     public static RouteGroupBuilder MapUsage(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/2/usage").WithTags("Usage").RequireAuthorization().SpeaksAcronis();
-        group.MapPost("/", Ingest).RequireAuthorization(Policies.Create).WithSummary(
+        // Writes usage only, which no cached read depends on: the hot-path cache stays warm.
+        group.MapPost("/", Ingest).RequireAuthorization(Policies.Create).WithMetadata(LeavesCacheAlone.Instance).WithSummary(
             "Push a batch of consumed values; re-sent samples are ignored; 200 with per-item errors for refused items");
         group.MapGet("/tenants/{tenantId}", Current).WithSummary("Current usage of a tenant per subscription and service level");
         group.MapGet("/tenants/{tenantId}/rollup", Rollup).WithSummary("Current usage of a tenant's whole subtree per service level");
