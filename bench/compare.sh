@@ -8,7 +8,7 @@
 # (SQLite: the file; PostgreSQL: CREATE DATABASE ... TEMPLATE), so both builds serve the same rows;
 # starts both servers at once in bench mode (each applies its own pending migrations to its copy);
 # warms both up; then runs ROUNDS rounds of the scenarios, old and new back to back, the order
-# alternating from round to round. ceiling, S1 and S2 run bench/wrk's scripts for DURATION; S4 and S7
+# alternating from round to round. ceiling, S1, S2, S5 and S6 run bench/wrk's scripts for DURATION; S4 and S7
 # run the one-at-a-time driver (Tenancy.Bench measure, REPEAT timed requests per case; S3, S4, S7 and
 # S9 are accepted; S3 suspends and reactivates, so it leaves the data as it found it). S2 renames a
 # fresh slice of rename-ids.txt in every round, since the script assumes each tenant is at version 1.
@@ -96,6 +96,8 @@ scenario() {
     ceiling) run "$1" "$2" ceiling ceiling.lua "$data" ${4:-} ;;
     S1) run "$1" "$2" S1 get.lua "$data" ${4:-} ;;
     S2) run "$1" "$2" S2 rename.lua "$data" ${4:-} ;;
+    S5) run "$1" "$2" S5 token.lua "$data" ${4:-} ;;
+    S6) BATCH=100 run "$1" "$2" S6 usage.lua "$data" ${4:-} ;;
     *) drive "$1" "$2" "$3" ${4:+2} ;;
   esac
 }
