@@ -129,7 +129,7 @@ public sealed class Driver : IDisposable
         Emit("S9", $"offset {deep}", await RepeatAsync($"/api/v2.1/tenants?offset={deep}&limit=100", token, repeat));
     }
 
-    /// <summary>S8: disable and terminate the partner whose subtree holds a hundredth of the tree; once.</summary>
+    /// <summary>S8: disable and terminate (soft delete) the partner whose subtree holds a hundredth of the tree; once.</summary>
     public async Task TerminateAsync(string connectionString)
     {
         var token = await RootTokenAsync();
@@ -141,8 +141,10 @@ public sealed class Driver : IDisposable
         await using var c = await OpenStoreAsync(connectionString);
         var path = await c.ExecuteScalarAsync<string>("SELECT path FROM tenants WHERE id = @id", new { id });
         var range = new { path, upper = TreePath.UpperBound(path!) };
-        const string left = "SELECT (SELECT COUNT(*) FROM tenants WHERE path >= @path AND path < @upper) + " +
-            "(SELECT COUNT(*) FROM api_clients a JOIN tenants t ON t.seq = a.tenant_seq WHERE t.path >= @path AND t.path < @upper)";
+        // A termination marks the subtree deleted at once (the purge follows after the restore window): what is
+        // measured is until no row of it is live any more, i.e. until nothing of it is readable or can act.
+        const string left = "SELECT (SELECT COUNT(*) FROM tenants WHERE path >= @path AND path < @upper AND deleted_at IS NULL) + " +
+            "(SELECT COUNT(*) FROM api_clients a JOIN tenants t ON t.seq = a.tenant_seq WHERE t.path >= @path AND t.path < @upper AND t.deleted_at IS NULL)";
         var before = await c.ExecuteScalarAsync<long>(left, range);
 
         var clock = Stopwatch.StartNew();
@@ -154,7 +156,7 @@ public sealed class Driver : IDisposable
 
         var gone = clock.Elapsed.TotalMilliseconds;
         Emit("S8", $"terminate {Seed("terminated_subtree")} tenants: until 204", [deleted.Ms]);
-        Emit("S8", $"terminate: until all {before} rows (tenants, clients) are gone", [gone]);
+        Emit("S8", $"terminate: until all {before} rows (tenants, clients) are marked deleted", [gone]);
     }
 
     private async Task<DbConnection> OpenStoreAsync(string connectionString)
