@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
 done
 
 for s in ${SCENARIOS//,/ }; do
-  case "$s" in ceiling|S1|S2|S3|S4|S7|S9) ;; *) echo "unknown scenario $s (ceiling, S1, S2, S3, S4, S7, S9)" >&2; exit 2 ;; esac
+  case "$s" in ceiling|S1|S2|S3|S4|S5|S6|S7|S9) ;; *) echo "unknown scenario $s (ceiling, S1, S2, S3, S4, S5, S6, S7, S9)" >&2; exit 2 ;; esac
 done
 case "$SEEDER" in old|new) ;; *) echo "--seeder is old or new" >&2; exit 2 ;; esac
 OLD=$(git rev-parse --short "$OLD_REF^{commit}"); NEW=$(git rev-parse --short "$NEW_REF^{commit}")
