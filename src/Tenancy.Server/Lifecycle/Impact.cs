@@ -70,7 +70,7 @@ public sealed class ImpactStore(Database db, TimeProvider clock)
         // keys on the path drive the lookup by primary key (on PostgreSQL as an array, which the index takes).
         string DisabledOnPath(string extra) => db.Provider == StorageProvider.Postgres
             ? $"EXISTS (SELECT 1 FROM tenants x WHERE x.seq = ANY(string_to_array(trim(both '/' from d.path), '/')::bigint[]) AND NOT x.enabled{extra})"
-            : $"EXISTS (SELECT 1 FROM tenants x WHERE x.seq IN ({db.PathSeqs("d.path")}) AND NOT x.enabled{extra})";
+            : $"EXISTS (SELECT 1 FROM tenants x WHERE {db.OnPath("x.seq", "d.path")} AND NOT x.enabled{extra})";
         return scope switch
         {
             ImpactScope.Tenant => "d.seq = @seq",

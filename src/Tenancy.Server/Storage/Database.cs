@@ -143,6 +143,16 @@ public sealed class Database : IAsyncDisposable
             : $"SELECT value FROM json_each('[' || replace(trim({pathExpression}, '/'), '/', ',') || ']')";
 
     /// <summary>
+    /// "<paramref name="column"/> is one of the keys on the path <paramref name="pathExpression"/>". On PostgreSQL
+    /// as <c>= ANY(array)</c>: written as <c>IN (SELECT unnest(...))</c>, the planner may scan the whole table when
+    /// the statement's other condition looks rare (e.g. NOT enabled), instead of looking the path's keys up.
+    /// </summary>
+    public string OnPath(string column, string pathExpression) =>
+        Provider == StorageProvider.Postgres
+            ? $"{column} = ANY(string_to_array(trim(both '/' from {pathExpression}), '/')::bigint[])"
+            : $"{column} IN ({PathSeqs(pathExpression)})";
+
+    /// <summary>
     /// Begins a write transaction on a connection from <see cref="OpenWriteAsync"/>. SQLite takes the file's
     /// write lock up front (BEGIN IMMEDIATE); the connection's write turn means no other writer of this
     /// process holds it.

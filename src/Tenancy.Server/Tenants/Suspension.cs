@@ -34,5 +34,5 @@ public static class Suspension
 
     /// <summary>The same as a scalar subquery on a path expression: the id of the deepest disabled tenant on it.</summary>
     public static string NearestDisabledSql(Database db, string path) =>
-        $"(SELECT d.id FROM tenants d WHERE d.seq IN ({db.PathSeqs(path)}) AND (NOT d.enabled OR d.deleted_at IS NOT NULL) ORDER BY d.level DESC LIMIT 1)";
+        $"(SELECT d.id FROM tenants d WHERE {db.OnPath("d.seq", path)} AND (NOT d.enabled OR d.deleted_at IS NOT NULL) ORDER BY d.level DESC LIMIT 1)";
 }

@@ -60,7 +60,7 @@ public sealed class TenantGuards(Database db, Caller caller, string tenantId, lo
 
     /// <summary>Enabling under a disabled ancestor is refused (1003).</summary>
     private Guard AncestorsEnabled => new(
-        $"NOT EXISTS (SELECT 1 FROM tenants a WHERE a.seq IN ({db.PathSeqs("t.path")}) AND a.seq <> t.seq AND NOT a.enabled)",
+        $"NOT EXISTS (SELECT 1 FROM tenants a WHERE {db.OnPath("a.seq", "t.path")} AND a.seq <> t.seq AND NOT a.enabled)",
         o => new RuleViolation(Rule.ParentDisabled,
             $"Tenant {tenantId} cannot be enabled while tenant {NearestDisabledAbove(o)} above it is disabled."));
 

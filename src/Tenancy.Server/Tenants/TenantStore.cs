@@ -107,7 +107,7 @@ public sealed partial class TenantStore(Database db)
     /// <summary>The restricting tenants on the path of the tenant @id, by primary key.</summary>
     internal static string PathRestrictionsSql(Database db) =>
         $"SELECT {Suspension.RestrictionColumns} FROM tenants " +
-        $"WHERE seq IN ({db.PathSeqs("(SELECT path FROM tenants WHERE id = @id)")}) AND {Suspension.RestrictsSql}";
+        $"WHERE {db.OnPath("seq", "(SELECT path FROM tenants WHERE id = @id)")} AND {Suspension.RestrictsSql}";
 
     public async Task<Tenant?> GetAsync(string id, CancellationToken ct = default)
     {

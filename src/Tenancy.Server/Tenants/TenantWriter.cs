@@ -156,11 +156,11 @@ public sealed class TenantWriter(Database db)
         var before = string.Join(", ", w.Columns.Keys.Select(c => $"'{c}', {JsonValue($"{alias}.{c}", c)}"));
         var data = db.Provider == StorageProvider.Postgres
             ? "json_build_object('operation', @operation, " +
-              $"'tenant_path', (SELECT json_agg(a.id ORDER BY a.level) FROM tenants a WHERE a.seq IN ({db.PathSeqs($"{alias}.path")})), " +
+              $"'tenant_path', (SELECT json_agg(a.id ORDER BY a.level) FROM tenants a WHERE {db.OnPath("a.seq", $"{alias}.path")}), " +
               $"'target', json_build_object('type', 'tenant', 'id', {alias}.id), 'actor', json_build_object('type', @actorType, 'id', @actorId), " +
               $"'before', json_build_object({before}), 'after', CAST(@after AS json))::text"
             : "json_object('operation', @operation, " +
-              $"'tenant_path', (SELECT json_group_array(x.id) FROM (SELECT a.id FROM tenants a WHERE a.seq IN ({db.PathSeqs($"{alias}.path")}) ORDER BY a.level) x), " +
+              $"'tenant_path', (SELECT json_group_array(x.id) FROM (SELECT a.id FROM tenants a WHERE {db.OnPath("a.seq", $"{alias}.path")} ORDER BY a.level) x), " +
               $"'target', json_object('type', 'tenant', 'id', {alias}.id), 'actor', json_object('type', @actorType, 'id', @actorId), " +
               $"'before', json_object({before}), 'after', json(@after))";
         return $"@eventId, @eventType, {alias}.id, {alias}.path, @now, {data}";
