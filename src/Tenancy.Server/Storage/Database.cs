@@ -133,14 +133,9 @@ public sealed class Database : IAsyncDisposable
     public object List<T>(IEnumerable<T> values) =>
         Provider == StorageProvider.Postgres ? values.ToArray() : JsonSerializer.Serialize(values);
 
-    /// <summary>
-    /// The internal keys on a materialized path ("/1/7/42/"), as a subquery for IN: lets one statement
-    /// read a row and look up its ancestors by primary key.
-    /// </summary>
-    public string PathSeqs(string pathExpression) =>
-        Provider == StorageProvider.Postgres
-            ? $"SELECT unnest(string_to_array(trim(both '/' from {pathExpression}), '/')::bigint[])"
-            : $"SELECT value FROM json_each('[' || replace(trim({pathExpression}, '/'), '/', ',') || ']')";
+    /// <summary>SQLite: the internal keys on a materialized path ("/1/7/42/"), as a subquery for IN.</summary>
+    private static string SqlitePathSeqs(string pathExpression) =>
+        $"SELECT value FROM json_each('[' || replace(trim({pathExpression}, '/'), '/', ',') || ']')";
 
     /// <summary>
     /// "<paramref name="column"/> is one of the keys on the path <paramref name="pathExpression"/>". On PostgreSQL
@@ -150,7 +145,7 @@ public sealed class Database : IAsyncDisposable
     public string OnPath(string column, string pathExpression) =>
         Provider == StorageProvider.Postgres
             ? $"{column} = ANY(string_to_array(trim(both '/' from {pathExpression}), '/')::bigint[])"
-            : $"{column} IN ({PathSeqs(pathExpression)})";
+            : $"{column} IN ({SqlitePathSeqs(pathExpression)})";
 
     /// <summary>
     /// Begins a write transaction on a connection from <see cref="OpenWriteAsync"/>. SQLite takes the file's
