@@ -119,7 +119,8 @@ public sealed class ConsoleLifecycleTests(BrowserFixture browser) : ConsoleTest(
         await Expect(Dialog(page)).ToContainTextAsync($"Move “{world.CustomerNames[0]}” and its subtree under {folder.Str("id")}.");
         await Dialog(page).GetByRole(AriaRole.Button, new() { Name = $"Move {world.CustomerNames[0]}" }).ClickAsync();
 
-        await Expect(page.GetByText("Move: done.")).ToBeVisibleAsync();
+        // The notice on the page; the same words also go to the screen-reader status region.
+        await Expect(page.Locator("#main").GetByText("Move: done.")).ToBeVisibleAsync();
         Assert.Equal(folder.Str("id"), (await world.Root.GetTenantAsync(world.CustomerIds[0])).Str("parent_id"));
         // The tree shows it under its new parent once that is opened.
         await Tree(page).GetByRole(AriaRole.Button, new() { Name = $"Children of Folder of {world.PartnerName}" }).ClickAsync();
