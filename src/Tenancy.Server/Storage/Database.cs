@@ -31,7 +31,7 @@ public sealed class Database : IAsyncDisposable
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    public Database(IOptions<StorageOptions> options, IHostEnvironment environment)
+    public Database(IOptions<StorageOptions> options, IHostEnvironment environment, ILogger<Database>? logger = null)
     {
         // Relative paths are relative to the content root: the directory the server was started in.
         var root = environment.ContentRootPath;
@@ -82,7 +82,7 @@ public sealed class Database : IAsyncDisposable
         }
 
         ConnectionString = builder.ToString();
-        _writeGate = SqliteWriteGate.For(builder.Mode == SqliteOpenMode.Memory ? ConnectionString : builder.DataSource);
+        _writeGate = SqliteWriteGate.For(builder.Mode == SqliteOpenMode.Memory ? ConnectionString : builder.DataSource, logger);
         _writeTimeout = TimeSpan.FromSeconds(builder.DefaultTimeout);
     }
 
