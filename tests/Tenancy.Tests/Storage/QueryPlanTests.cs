@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Tenancy.Server.Access;
 using Tenancy.Server.Clients;
+using Tenancy.Server.Nse;
 using Tenancy.Server.Search;
 using Tenancy.Server.Storage;
 using Tenancy.Server.Tenants;
@@ -82,6 +83,42 @@ public abstract class QueryPlanTests(ServerFixture fixture, ITestOutputHelper ou
                 || line.Contains("Seq Scan on usage_current", StringComparison.Ordinal)
                 || line.Contains("Seq Scan on search_terms", StringComparison.Ordinal));
             Assert.Contains(plan, line => line.Contains("Index", StringComparison.Ordinal));
+        }
+    }
+
+    public static TheoryData<string, bool> WholeTreeOrders => new()
+    {
+        { "created", true }, { "created", false }, { "name", true }, { "name", false },
+        { "code", true }, { "code", false }, { "id", true }, { "id", false },
+    };
+
+    /// <summary>
+    /// The /api/v2.1 list of every tenant (the root's view) counts and steps over the live tenants in an index
+    /// of live tenants only: no table scan, no sort, no row read to see whether a tenant is deleted.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(WholeTreeOrders))]
+    public async Task WholeTreeList_CountsAndPages_InALiveTenantIndex(string sortBy, bool ascending)
+    {
+        await using var connection = await _server.OpenStoreAsync();
+        var count = await PlanAsync(connection, _server.Provider, NseTenantStore.CountSql(NseTenantStore.WholeTree), new { });
+        var page = await PlanAsync(connection, _server.Provider, NseTenantStore.PageSql(NseTenantStore.WholeTree, sortBy, ascending), new { limit = 100, offset = 900 });
+        output.WriteLine($"count:\n{string.Join('\n', count)}\npage by {sortBy} {(ascending ? "ascending" : "descending")}:\n{string.Join('\n', page)}");
+
+        var index = $"ix_tenants_live_{(sortBy == "created" ? "created" : sortBy)}";
+        if (_server.Provider == StorageProvider.Sqlite)
+        {
+            Assert.Contains(count, line => line.StartsWith("SCAN tenants USING COVERING INDEX ix_tenants_live_", StringComparison.Ordinal));
+            Assert.Contains(page, line => line.StartsWith($"SCAN tenants USING COVERING INDEX {index}", StringComparison.Ordinal));
+            // The page's own rows are read by key; only those (at most @limit) are sorted, the tree is not.
+            Assert.Contains(page, line => line.StartsWith("SEARCH tenants USING INTEGER PRIMARY KEY", StringComparison.Ordinal));
+            Assert.Single(page, line => line.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Contains(count, line => line.Contains("Index Only Scan using ix_tenants_live_", StringComparison.Ordinal));
+            Assert.Contains(page, line => line.Contains($"Index Only Scan{(ascending ? "" : " Backward")} using {index}", StringComparison.Ordinal));
+            Assert.DoesNotContain(count.Concat(page), line => line.Contains("Seq Scan on tenants", StringComparison.Ordinal));
         }
     }
 
