@@ -155,10 +155,23 @@ public sealed class Database : IAsyncDisposable
     public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default) =>
         connection switch
         {
-            SqliteWriteGate.WriteConnection sqlite => sqlite.BeginTransaction(deferred: false),
-            SqliteConnection => throw new InvalidOperationException("A SQLite write transaction needs a connection from Database.OpenWriteAsync."),
+            SqliteWriteGate.WriteConnection { HasTurn: true } sqlite => sqlite.BeginTransaction(deferred: false),
+            SqliteConnection => throw new InvalidOperationException("A SQLite write transaction needs a connection from Database.OpenWriteAsync that still holds its turn."),
             _ => await connection.BeginTransactionAsync(ct),
         };
+
+    /// <summary>
+    /// SQLite: gives the write turn of a connection from <see cref="OpenWriteAsync"/> to the next writer once its
+    /// writes are committed, so that reading back what the answer shows does not hold the other writers up.
+    /// Nothing on PostgreSQL.
+    /// </summary>
+    public static void EndWriteTurn(DbConnection connection)
+    {
+        if (connection is SqliteWriteGate.WriteConnection sqlite)
+        {
+            sqlite.EndTurn();
+        }
+    }
 
     /// <summary>True when <paramref name="ex"/> is a uniqueness or foreign key violation.</summary>
     public static bool IsConstraintViolation(Exception ex) => ex switch

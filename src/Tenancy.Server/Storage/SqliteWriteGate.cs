@@ -113,10 +113,19 @@ internal sealed class SqliteWriteGate
         }
     }
 
-    /// <summary>A connection that gives its write turn back when it is closed (disposing closes it).</summary>
+    /// <summary>
+    /// A connection that gives its write turn back when it is closed (disposing closes it), or earlier with
+    /// <see cref="EndTurn"/> when what is left to do is reading.
+    /// </summary>
     internal sealed class WriteConnection(string connectionString, SqliteWriteGate gate) : SqliteConnection(connectionString)
     {
         private SqliteWriteGate? _gate = gate;
+
+        /// <summary>True until the turn is given back: only then may a write transaction begin on it.</summary>
+        public bool HasTurn => Volatile.Read(ref _gate) is not null;
+
+        /// <summary>Gives the turn to the next writer; the connection stays open for reads.</summary>
+        public void EndTurn() => Interlocked.Exchange(ref _gate, null)?.Release(ConnectionString);
 
         public override void Close()
         {
@@ -126,7 +135,7 @@ internal sealed class SqliteWriteGate
             }
             finally
             {
-                Interlocked.Exchange(ref _gate, null)?.Release(ConnectionString);
+                EndTurn();
             }
         }
     }

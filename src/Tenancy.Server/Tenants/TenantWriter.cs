@@ -21,7 +21,7 @@ public sealed record TenantWrite(
 }
 
 /// <summary>
-/// What a guarded write did, read back in the same round trip: whether it wrote, the row as it is now with
+/// What a guarded write did, read back right after it: whether it wrote, the row as it is now with
 /// what is derived from its path, and which guards the row passes now (to explain a refusal).
 /// </summary>
 public sealed record WriteOutcome(
@@ -32,7 +32,8 @@ public sealed record WriteOutcome(
 
 /// <summary>
 /// Conditional single-statement writes of a tenant's columns with their audit record and the read-back of
-/// what the API returns, in one round trip and one transaction. The statement matches only when every
+/// what the API returns (PostgreSQL: one round trip, one transaction; SQLite: the read-back follows the commit,
+/// outside the write turn). The statement matches only when every
 /// guard holds and some column actually changes, so a change that changes nothing bumps no version and
 /// writes no audit record.
 /// </summary>
@@ -97,30 +98,19 @@ public sealed class TenantWriter(Database db)
               $"ev AS ({EventInsert}SELECT {EventValues("old", w)} FROM old JOIN upd ON upd.seq = old.seq, " +
               "LATERAL (SELECT pg_advisory_xact_lock(@feedLock) FROM upd u WHERE u.seq = old.seq) feed) " +
               $"SELECT seq FROM upd; {readBack}"
-            // SQLite runs one writer at a time (the transaction takes the write lock first): record from the
-            // row as it is, then update it under the same conditions.
-            : $"{AuditInsert}SELECT {AuditValues("t", w)} FROM tenants t WHERE {condition} AND ({differs}); " +
-              $"{EventInsert}SELECT {EventValues("t", w)} FROM tenants t WHERE {condition} AND ({differs}); " +
-              $"UPDATE tenants AS t SET {Sets(sets)}version = version + 1, updated_at = @now WHERE {condition} AND ({differs}) " +
-              $"RETURNING seq; {readBack}";
+            // SQLite: see WriteSqliteAsync.
+            : null;
 
-        await using var c = w.DryRun ? await db.OpenAsync(ct) : await db.OpenWriteAsync(ct);
-        await using var tx = db.Provider == StorageProvider.Sqlite && !w.DryRun ? await Database.BeginWriteAsync(c, ct) : null;
         WriteOutcome outcome;
-        await using (var grid = await c.QueryMultipleAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct)))
+        if (sql is null)
         {
-            var written = (await grid.ReadAsync<long>()).Any();
-            var tenant = await grid.ReadSingleOrDefaultAsync<Tenant>();
-            var restrictions = (await grid.ReadAsync<Restriction>()).ToDictionary(r => r.Seq);
-            var hasChildren = await grid.ReadSingleAsync<long>() > 0;
-            var flags = await grid.ReadSingleOrDefaultAsync() as IDictionary<string, object?>;
-            var passed = w.Guards.Select((_, i) => flags is not null && Convert.ToBoolean(flags[$"g{i}"], System.Globalization.CultureInfo.InvariantCulture)).ToList();
-            outcome = new WriteOutcome(written, tenant, restrictions, hasChildren, passed);
+            outcome = await WriteSqliteAsync(w, args, condition, differs, sets, readBack, ct);
         }
-
-        if (tx is not null)
+        else
         {
-            await tx.CommitAsync(ct);
+            await using var c = w.DryRun ? await db.OpenAsync(ct) : await db.OpenWriteAsync(ct);
+            await using var grid = await c.QueryMultipleAsync(new CommandDefinition(sql, args, cancellationToken: ct));
+            outcome = await ReadOutcomeAsync(grid, (await grid.ReadAsync<long>()).Any(), w);
         }
 
         if (outcome.Written)
@@ -129,6 +119,44 @@ public sealed class TenantWriter(Database db)
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// SQLite runs one writer at a time (the transaction takes the write lock first): record from the row as it
+    /// is, then update it under the same conditions, and commit. The answer is read back after the commit,
+    /// with the write turn already given to the next writer, in a read transaction of its own (one snapshot):
+    /// it shows the row as committed, and any change committed since, as PostgreSQL's read-back may.
+    /// </summary>
+    private async Task<WriteOutcome> WriteSqliteAsync(
+        TenantWrite w, DynamicParameters args, string condition, string differs, string sets, string readBack, CancellationToken ct)
+    {
+        var write = $"{AuditInsert}SELECT {AuditValues("t", w)} FROM tenants t WHERE {condition} AND ({differs}); " +
+            $"{EventInsert}SELECT {EventValues("t", w)} FROM tenants t WHERE {condition} AND ({differs}); " +
+            $"UPDATE tenants AS t SET {Sets(sets)}version = version + 1, updated_at = @now WHERE {condition} AND ({differs}) RETURNING seq";
+        await using var c = await db.OpenWriteAsync(ct);
+        bool written;
+        await using (var tx = await Database.BeginWriteAsync(c, ct))
+        {
+            written = (await c.QueryAsync<long>(new CommandDefinition(write, args, tx, cancellationToken: ct))).Any();
+            await tx.CommitAsync(ct);
+        }
+
+        Database.EndWriteTurn(c);
+        // Deferred: a read transaction (Microsoft.Data.Sqlite's default would take the write lock).
+        await using var read = ((Microsoft.Data.Sqlite.SqliteConnection)c).BeginTransaction(deferred: true);
+        await using var grid = await c.QueryMultipleAsync(new CommandDefinition(readBack, args, read, cancellationToken: ct));
+        return await ReadOutcomeAsync(grid, written, w);
+    }
+
+    /// <summary>The read-back's results (after the write's own, if any): the row, its path's restrictions, children, guard flags.</summary>
+    private static async Task<WriteOutcome> ReadOutcomeAsync(SqlMapper.GridReader grid, bool written, TenantWrite w)
+    {
+        var tenant = await grid.ReadSingleOrDefaultAsync<Tenant>();
+        var restrictions = (await grid.ReadAsync<Restriction>()).ToDictionary(r => r.Seq);
+        var hasChildren = await grid.ReadSingleAsync<long>() > 0;
+        var flags = await grid.ReadSingleOrDefaultAsync() as IDictionary<string, object?>;
+        var passed = w.Guards.Select((_, i) => flags is not null && Convert.ToBoolean(flags[$"g{i}"], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return new WriteOutcome(written, tenant, restrictions, hasChildren, passed);
     }
 
     private static string Sets(string sets) => sets.Length == 0 ? "" : sets + ", ";
