@@ -77,6 +77,12 @@ public static class AuthSetup
                         ctx.Fail(e);
                         return;
                     }
+                    catch (OperationCanceledException) when (ctx.HttpContext.RequestAborted.IsCancellationRequested)
+                    {
+                        // The client went away: nobody is left to answer, and nothing went wrong here.
+                        ctx.Fail("The request was aborted by the client.");
+                        return;
+                    }
 
                     if (caller.IsOk)
                     {

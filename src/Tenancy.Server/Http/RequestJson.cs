@@ -103,6 +103,11 @@ public static class RequestJson
         {
             return TooLarge();
         }
+        catch (BadHttpRequestException)
+        {
+            // The body ended before its Content-Length (the client went away or sent less): a client's mistake.
+            return new Invalid("body", "The request body ended before the length it announced.");
+        }
 
         // The parser checks the structure but not the bytes inside strings; reading such a string later
         // would throw, so invalid UTF-8 (RFC 8259 section 8.1) is refused here, as bad input.

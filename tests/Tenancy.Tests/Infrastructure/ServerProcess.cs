@@ -23,6 +23,20 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>What the server wrote to its standard output and error so far (warnings and above).</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    private StringBuilder _log = new();
+
     /// <param name="settings">More configuration, as "--Key=value" arguments.</param>
     public static async Task<ServerProcess> StartAsync(TestStore store, string clientId, string secret, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -58,7 +72,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}")) { _log = log };
         using var http = server.Client();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline && !process.HasExited)
