@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# How long another instance takes to see a change on PostgreSQL (the hot-path cache's cross-instance bound):
-#   bench/propagation.sh [--changes 300]
-# Builds this checkout (Release), makes a throwaway cluster in a mktemp dir (.ci/postgres), starts two
-# instances A and B on one database, makes a partner with a customer whose API client logs in, warms B's
+# How long another instance takes to see a change (the hot-path cache's cross-instance bound):
+#   bench/propagation.sh [--provider postgres|sqlite] [--changes 300]
+# Builds this checkout (Release), makes a throwaway store in a mktemp dir (PostgreSQL: a cluster made by
+# .ci/postgres; SQLite: one database file), starts two instances A and B on it, makes a partner with a customer whose API client logs in, warms B's
 # cache with that client's token, then CHANGES times: suspends (or reactivates) the partner through A and,
 # from the moment A answered, polls B with the token until B refuses (401) or accepts (200) it. Prints
 # p50 / p99 / max of that delay in ms (it includes one request to B, ~1 ms, and the poll's granularity).
@@ -10,9 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 CHANGES=300
+PROVIDER=postgres
 while [ $# -gt 0 ]; do
   case "$1" in
     --changes) CHANGES=$2 ;;
+    --provider) PROVIDER=$2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -28,16 +30,21 @@ cleanup() {
 trap cleanup EXIT
 
 dotnet build -c Release -nologo -v q src/Tenancy.Server/Tenancy.Server.csproj >"$WORK/build.log" || { cat "$WORK/build.log"; exit 1; }
-ADMIN=$(.ci/postgres start "$WORK/pg")
-psql -q -h 127.0.0.1 -p "$(cat "$WORK/pg/port")" -U postgres -c "CREATE DATABASE tenancy"
-CS="${ADMIN/Database=postgres/Database=tenancy}"
+case "$PROVIDER" in
+  postgres)
+    ADMIN=$(.ci/postgres start "$WORK/pg")
+    psql -q -h 127.0.0.1 -p "$(cat "$WORK/pg/port")" -U postgres -c "CREATE DATABASE tenancy"
+    CS="${ADMIN/Database=postgres/Database=tenancy}" ;;
+  sqlite) CS="Data Source=$WORK/tenancy.db" ;;
+  *) echo "unknown provider $PROVIDER (postgres or sqlite)" >&2; exit 2 ;;
+esac
 ROOT_ID=0b6a2c1e-5d7f-4a8b-9c0d-1e2f3a4b5c6d; ROOT_SECRET=propagation-root-secret-0123456789
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 declare -A BASE
 for i in A B; do
   port=$(free_port); BASE[$i]=http://127.0.0.1:$port
   (cd "$WORK" && exec dotnet "$ROOT/src/Tenancy.Server/bin/Release/net10.0/Tenancy.Server.dll" --urls "${BASE[$i]}" \
-    --Tenancy:Storage:Provider=postgres --Tenancy:Storage:ConnectionString="$CS" --Tenancy:RateLimits:Enabled=false \
+    --Tenancy:Storage:Provider=$PROVIDER --Tenancy:Storage:ConnectionString="$CS" --Tenancy:RateLimits:Enabled=false \
     --Tenancy:Bootstrap:ClientId=$ROOT_ID --Tenancy:Bootstrap:ClientSecret=$ROOT_SECRET \
     --Logging:LogLevel:Default=Warning >"$WORK/server-$i.log" 2>&1) &
   PIDS+=($!)

@@ -24,7 +24,7 @@ public sealed class CallerResolver(ClientStore clients, UserStore users, TenantS
         var what = subject.Kind == PrincipalKind.User ? "user" : "API client";
         var principal = await cache.PrincipalAsync(subject.Kind, subject.Id, subject.Jti, () => subject.Kind == PrincipalKind.User
             ? users.PrincipalAsync(subject.Id, subject.Jti, ct)
-            : clients.PrincipalAsync(subject.Id, subject.Jti, ct), ct);
+            : clients.PrincipalAsync(subject.Id, subject.Jti, ct));
         if (principal is null)
         {
             return new Unauthenticated($"The {what} of this token no longer exists.");
@@ -63,7 +63,7 @@ public sealed class CallerResolver(ClientStore clients, UserStore users, TenantS
         }
 
         // A scoped token: the scoped tenant's path is read now, so a move of that tenant is followed.
-        var scoped = await cache.TenantAsync(subject.ScopeTenantId, () => tenants.LiveWithPathAsync(subject.ScopeTenantId, ct), ct);
+        var scoped = await cache.TenantAsync(subject.ScopeTenantId, () => tenants.LiveWithPathAsync(subject.ScopeTenantId, ct));
         return scoped?.Tenant is { } scope
             ? caller with { ScopePath = scope.Path, ScopeTenantId = scope.Id }
             : new Unauthenticated($"The tenant {subject.ScopeTenantId} this token is scoped to no longer exists.");

@@ -402,7 +402,7 @@ public sealed partial class TenantService(
             return await store.GetWithPathAsync(id, withDeleted, ct);
         }
 
-        var read = await cache.TenantAsync(id, () => store.LiveWithPathAsync(id, ct), ct);
+        var read = await cache.TenantAsync(id, () => store.LiveWithPathAsync(id, ct));
         return read is null ? (null, new Dictionary<long, Restriction>(), false) : (read.Tenant, read.Restrictions, read.HasChildren);
     }
 

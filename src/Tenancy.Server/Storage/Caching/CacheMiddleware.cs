@@ -79,6 +79,7 @@ public static class CacheSetup
         services.AddSingleton<CacheGenerations>();
         services.AddSingleton<HotCache>();
         services.AddHostedService<CacheListener>();
+        services.AddHostedService<EpochWatcher>();
         return services;
     }
 

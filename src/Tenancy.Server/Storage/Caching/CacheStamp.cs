@@ -16,7 +16,8 @@ public sealed class CacheScope(CacheGenerations generations)
 {
     private static readonly AsyncLocal<CacheScope?> CurrentScope = new();
 
-    private Task<CacheStamp?>? _stamp;
+    private CacheStamp? _stamp;
+    private bool _read;
 
     /// <summary>The scope of the current request, or null (no caching).</summary>
     public static CacheScope? Current
@@ -26,5 +27,17 @@ public sealed class CacheScope(CacheGenerations generations)
     }
 
     /// <summary>The request's stamp; null while the cache cannot be trusted (then every read is strict).</summary>
-    public Task<CacheStamp?> StampAsync(CancellationToken ct) => _stamp ??= generations.ReadAsync(ct);
+    public CacheStamp? Stamp
+    {
+        get
+        {
+            if (!_read)
+            {
+                _stamp = generations.Read();
+                _read = true;
+            }
+
+            return _stamp;
+        }
+    }
 }

@@ -16,6 +16,12 @@ public sealed class CacheOptions
 
     /// <summary>Tenants with what restricts them on their path. About 2 KB each.</summary>
     public int Tenants { get; set; } = 20_000;
+
+    /// <summary>
+    /// SQLite: how often each instance reads the store's change epoch, in milliseconds: the longest a change
+    /// made by another process on the same file stays unseen here (changes made here are seen at once).
+    /// </summary>
+    public int EpochPollMilliseconds { get; set; } = 10;
 }
 
 /// <summary>
@@ -46,28 +52,33 @@ public sealed class HotCache : IDisposable
     public long Hits => Interlocked.Read(ref _hits);
 
     /// <summary>The holder of a token, as <paramref name="read"/> answers it.</summary>
-    public Task<StoredPrincipal?> PrincipalAsync(
-        PrincipalKind kind, string id, string? jti, Func<Task<StoredPrincipal?>> read, CancellationToken ct) =>
-        GetOrReadAsync(_principals, new PrincipalKey(kind, id, jti), read, ct);
+    public Task<StoredPrincipal?> PrincipalAsync(PrincipalKind kind, string id, string? jti, Func<Task<StoredPrincipal?>> read) =>
+        GetOrReadAsync(_principals, new PrincipalKey(kind, id, jti), read);
 
     /// <summary>A live tenant with the restricting tenants on its path and whether it has children.</summary>
-    public Task<TenantWithPath?> TenantAsync(string id, Func<Task<TenantWithPath?>> read, CancellationToken ct) =>
-        GetOrReadAsync(_tenants, id, read, ct);
+    public Task<TenantWithPath?> TenantAsync(string id, Func<Task<TenantWithPath?>> read) =>
+        GetOrReadAsync(_tenants, id, read);
 
-    private async Task<T?> GetOrReadAsync<T>(MemoryCache cache, object key, Func<Task<T?>> read, CancellationToken ct)
+    private Task<T?> GetOrReadAsync<T>(MemoryCache cache, object key, Func<Task<T?>> read)
         where T : class
     {
-        if (CacheScope.Current is not { } scope || await scope.StampAsync(ct) is not { } stamp)
+        if (CacheScope.Current is not { } scope || scope.Stamp is not { } stamp)
         {
-            return await read();
+            return read();
         }
 
         if (cache.TryGetValue(key, out Entry<T>? entry) && entry!.Stamp == stamp)
         {
             Interlocked.Increment(ref _hits);
-            return entry.Value;
+            return Task.FromResult<T?>(entry.Value);
         }
 
+        return ReadAndKeepAsync(cache, key, stamp, read);
+    }
+
+    private static async Task<T?> ReadAndKeepAsync<T>(MemoryCache cache, object key, CacheStamp stamp, Func<Task<T?>> read)
+        where T : class
+    {
         var value = await read();
         if (value is not null)
         {
