@@ -23,6 +23,9 @@ public sealed class Database : IAsyncDisposable
     /// <summary>SQLite: this database's write turns (see <see cref="OpenWriteAsync"/>).</summary>
     private readonly SqliteWriteGate? _writeGate;
 
+    /// <summary>SQLite: connections kept open with their prepared statements (see <see cref="SqliteSessions"/>).</summary>
+    private readonly SqliteSessions? _sessions;
+
     /// <summary>SQLite: how long a writer waits for its turn, as long as SQLite's busy handling waits (DefaultTimeout).</summary>
     private readonly TimeSpan _writeTimeout;
 
@@ -82,7 +85,8 @@ public sealed class Database : IAsyncDisposable
         }
 
         ConnectionString = builder.ToString();
-        _writeGate = SqliteWriteGate.For(builder.Mode == SqliteOpenMode.Memory ? ConnectionString : builder.DataSource, logger);
+        _writeGate = SqliteWriteGate.For(builder.Mode == SqliteOpenMode.Memory ? ConnectionString : builder.DataSource, ConnectionString, logger);
+        _sessions = new SqliteSessions(ConnectionString);
         _writeTimeout = TimeSpan.FromSeconds(builder.DefaultTimeout);
     }
 
@@ -104,9 +108,7 @@ public sealed class Database : IAsyncDisposable
             return await _postgres.OpenAsync(ct);
         }
 
-        var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync(ct);
-        return connection;
+        return await _sessions!.RentAsync(ct);
     }
 
     /// <summary>
@@ -117,7 +119,7 @@ public sealed class Database : IAsyncDisposable
     /// it is an ordinary connection: writers run side by side.
     /// </summary>
     public async Task<DbConnection> OpenWriteAsync(CancellationToken ct = default) =>
-        _writeGate is null ? await OpenAsync(ct) : await _writeGate.OpenAsync(ConnectionString, _writeTimeout, ct);
+        _writeGate is null ? await OpenAsync(ct) : await _writeGate.OpenAsync(_sessions!, _writeTimeout, ct);
 
     /// <summary>
     /// "column is one of @param", with the values bound as ONE parameter (see <see cref="List{T}"/>):
@@ -155,7 +157,7 @@ public sealed class Database : IAsyncDisposable
     public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default) =>
         connection switch
         {
-            SqliteWriteGate.WriteConnection { HasTurn: true } sqlite => sqlite.BeginTransaction(deferred: false),
+            SqliteSession { HasTurn: true } sqlite => sqlite.BeginTransaction(deferred: false),
             SqliteConnection => throw new InvalidOperationException("A SQLite write transaction needs a connection from Database.OpenWriteAsync that still holds its turn."),
             _ => await connection.BeginTransactionAsync(ct),
         };
@@ -167,7 +169,7 @@ public sealed class Database : IAsyncDisposable
     /// </summary>
     public static void EndWriteTurn(DbConnection connection)
     {
-        if (connection is SqliteWriteGate.WriteConnection sqlite)
+        if (connection is SqliteSession sqlite)
         {
             sqlite.EndTurn();
         }
@@ -230,6 +232,7 @@ public sealed class Database : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _sessions?.Dispose();
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();

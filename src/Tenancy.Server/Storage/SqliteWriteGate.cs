@@ -30,69 +30,65 @@ internal sealed class SqliteWriteGate
     // SemaphoreSlim hands a released turn to the oldest waiter of WaitAsync: first come, first served.
     private readonly SemaphoreSlim _turn = new(1, 1);
 
+    private readonly string _connectionString;
     private readonly ILogger? _logger;
 
     // 1 while a checkpoint is scheduled and has not started yet.
     private int _checkpointPending;
 
-    private SqliteWriteGate(ILogger? logger) => _logger = logger;
+    private SqliteWriteGate(string connectionString, ILogger? logger)
+    {
+        _connectionString = connectionString;
+        _logger = logger;
+    }
 
     /// <summary>The gate of the database <paramref name="key"/> names (its full path): one per file per process.</summary>
-    public static SqliteWriteGate For(string key, ILogger? logger = null) => Gates.GetOrAdd(key, _ => new SqliteWriteGate(logger));
+    public static SqliteWriteGate For(string key, string connectionString, ILogger? logger = null) =>
+        Gates.GetOrAdd(key, _ => new SqliteWriteGate(connectionString, logger));
 
     /// <summary>
-    /// Opens a connection holding this database's write turn until it is closed. Waits at most
-    /// <paramref name="timeout"/> (as SQLite's busy handling would), then throws <see cref="TimeoutException"/>
+    /// A session of <paramref name="sessions"/> holding this database's write turn until it is closed. Waits at
+    /// most <paramref name="timeout"/> (as SQLite's busy handling would), then throws <see cref="TimeoutException"/>
     /// (the store is unavailable: 503).
     /// </summary>
-    public async Task<SqliteConnection> OpenAsync(string connectionString, TimeSpan timeout, CancellationToken ct)
+    public async Task<SqliteSession> OpenAsync(SqliteSessions sessions, TimeSpan timeout, CancellationToken ct)
     {
         if (!await _turn.WaitAsync(timeout, ct))
         {
             throw new TimeoutException($"No write turn on the SQLite database within {timeout.TotalSeconds:0} s.");
         }
 
-        var connection = new WriteConnection(connectionString, this);
         try
         {
-            await connection.OpenAsync(ct);
-            // With WAL, NORMAL writes the commit to the log without waiting for the disk: a commit survives
-            // the process being killed, not a power cut (docs/deployment.md, "SQLite writes"). The commit does
-            // not checkpoint: the gate does, after the turn (see the class summary).
-            await using (var pragma = connection.CreateCommand())
-            {
-                pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0";
-                await pragma.ExecuteNonQueryAsync(ct);
-            }
-
-            return connection;
+            var session = await sessions.RentAsync(ct);
+            session.TakeTurn(this);
+            return session;
         }
         catch
         {
-            // Closing gives the turn back.
-            await connection.DisposeAsync();
+            _turn.Release();
             throw;
         }
     }
 
     /// <summary>The turn is over: give it to the next writer and see that the log is checkpointed soon.</summary>
-    private void Release(string connectionString)
+    internal void Release()
     {
         _turn.Release();
         if (Interlocked.Exchange(ref _checkpointPending, 1) == 0)
         {
-            _ = Task.Run(() => CheckpointAsync(connectionString));
+            _ = Task.Run(CheckpointAsync);
         }
     }
 
-    private async Task CheckpointAsync(string connectionString)
+    private async Task CheckpointAsync()
     {
         await Task.Delay(CheckpointDelay);
         Volatile.Write(ref _checkpointPending, 0);
         try
         {
             // ReadWrite: a file removed meanwhile is not created again.
-            var builder = new SqliteConnectionStringBuilder(connectionString);
+            var builder = new SqliteConnectionStringBuilder(_connectionString);
             if (builder.Mode == SqliteOpenMode.ReadWriteCreate)
             {
                 builder.Mode = SqliteOpenMode.ReadWrite;
@@ -110,33 +106,6 @@ internal sealed class SqliteWriteGate
         {
             // Nothing is lost: the log keeps every commit and the next write schedules another checkpoint.
             _logger?.LogWarning("SQLite checkpoint failed ({Code}): {Message}", e.SqliteErrorCode, e.Message);
-        }
-    }
-
-    /// <summary>
-    /// A connection that gives its write turn back when it is closed (disposing closes it), or earlier with
-    /// <see cref="EndTurn"/> when what is left to do is reading.
-    /// </summary>
-    internal sealed class WriteConnection(string connectionString, SqliteWriteGate gate) : SqliteConnection(connectionString)
-    {
-        private SqliteWriteGate? _gate = gate;
-
-        /// <summary>True until the turn is given back: only then may a write transaction begin on it.</summary>
-        public bool HasTurn => Volatile.Read(ref _gate) is not null;
-
-        /// <summary>Gives the turn to the next writer; the connection stays open for reads.</summary>
-        public void EndTurn() => Interlocked.Exchange(ref _gate, null)?.Release(ConnectionString);
-
-        public override void Close()
-        {
-            try
-            {
-                base.Close();
-            }
-            finally
-            {
-                EndTurn();
-            }
         }
     }
 }
